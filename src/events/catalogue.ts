@@ -1,0 +1,108 @@
+/**
+ * The event catalogue: one envelope, one closed union of runtime event types (DESIGN §5).
+ * Actors publish, the control plane and loggers observe; nobody passes actor refs around.
+ * Application events (any other `category`) use the same envelope with free-form data.
+ */
+
+export type EventCategory = 'system' | 'supervisor' | 'cluster' | 'store' | 'actor';
+
+/** `data` for every runtime event type, by type. */
+export interface RuntimeEventData {
+  // system
+  initialization_started: { expectedSystems: string[] };
+  subsystem_starting: { system: string };
+  subsystem_ready: { system: string };
+  subsystem_failed: { system: string; reason: string };
+  systems_pending: { missingSystems: string[]; readySystems: string[] };
+  system_ready: { readySystems: string[]; node: string };
+  system_degraded: { missingSystems: string[] };
+  subsystem_stopping: { system: string };
+  system_stopping: Record<string, never>;
+  system_stopped: Record<string, never>;
+  // supervisor
+  child_started: { path: string; instance: string };
+  child_exited: { path: string; reason: ExitReason; error?: string; forced?: boolean };
+  child_restarting: { path: string; attempt: number; delayMs: number };
+  restart_intensity_exceeded: { supervisor: string; restarts: number; periodMs: number };
+  messages_dropped: { path: string; count: number; policy: string };
+  // cluster
+  node_joined: { node: string };
+  node_left: { node: string; reason: string };
+  cluster_formed: { members: string[] };
+  leader_elected: { leader: string; term: number };
+  // store
+  events_appended: { stream: string; fromVersion: number; toVersion: number; position: number };
+  // actor
+  params_updated: { path: string; changed: Record<string, unknown>; previous: Record<string, unknown> };
+}
+
+export type RuntimeEventType = keyof RuntimeEventData;
+
+export const EVENT_CATEGORIES: { readonly [T in RuntimeEventType]: EventCategory } = {
+  initialization_started: 'system',
+  subsystem_starting: 'system',
+  subsystem_ready: 'system',
+  subsystem_failed: 'system',
+  systems_pending: 'system',
+  system_ready: 'system',
+  system_degraded: 'system',
+  subsystem_stopping: 'system',
+  system_stopping: 'system',
+  system_stopped: 'system',
+  child_started: 'supervisor',
+  child_exited: 'supervisor',
+  child_restarting: 'supervisor',
+  restart_intensity_exceeded: 'supervisor',
+  messages_dropped: 'supervisor',
+  node_joined: 'cluster',
+  node_left: 'cluster',
+  cluster_formed: 'cluster',
+  leader_elected: 'cluster',
+  events_appended: 'store',
+  params_updated: 'actor',
+};
+
+/** Why an actor ended: snapshot done → normal, error observer → error, supervisor stop → shutdown. */
+export type ExitReason = 'normal' | 'error' | 'shutdown';
+
+/** The envelope every event on the bus carries. */
+export interface EventEnvelope<T extends string = string, D = unknown> {
+  /** nanoid */
+  readonly id: string;
+  readonly type: T;
+  readonly category: string;
+  /** The system name (metadata.name of the spec). */
+  readonly system: string;
+  readonly node: string;
+  /** The path of the actor that published it (`root/store`), or `root` for the runtime. */
+  readonly source: string;
+  /** ISO 8601 */
+  readonly time: string;
+  readonly data: D;
+}
+
+/** A runtime event: the closed union over the catalogue. */
+export type RuntimeEvent = {
+  [T in RuntimeEventType]: EventEnvelope<T, RuntimeEventData[T]>;
+}[RuntimeEventType];
+
+/** What a publisher hands to the bus; the bus fills in id, time, system and node. */
+export interface EventInput<T extends string = string, D = unknown> {
+  readonly type: T;
+  readonly category?: string;
+  readonly source?: string;
+  readonly data?: D;
+}
+
+/** Narrowing helper: `isEvent(e, 'system_ready')` types `e.data`. */
+export function isEvent<T extends RuntimeEventType>(
+  event: EventEnvelope,
+  type: T,
+): event is EventEnvelope<T, RuntimeEventData[T]> {
+  return event.type === type;
+}
+
+/** The category of a known runtime type; `app` for anything else. */
+export function categoryOf(type: string): string {
+  return (EVENT_CATEGORIES as Record<string, string>)[type] ?? 'app';
+}

@@ -1,0 +1,108 @@
+/**
+ * The validated, normalized spec: plain frozen data, the only thing the runtime reads.
+ * Config files (YAML/JSON) and embedded callers both end up here after one validation pass;
+ * nothing downstream re-validates. Defaults are already applied in these types.
+ */
+
+export type Strategy = 'one_for_one' | 'one_for_all' | 'rest_for_one';
+export type RestartType = 'permanent' | 'transient' | 'temporary';
+/** Milliseconds to wait for a graceful stop, `brutal_kill` (stop at once) or `infinity`. */
+export type Shutdown = number | 'brutal_kill' | 'infinity';
+export type StartMode = 'sequential' | 'parallel';
+export type OverflowPolicy = 'drop_newest' | 'drop_oldest' | 'reject';
+/**
+ * `auto`: a machine whose definition has a `ready` tag is ready when its snapshot has it;
+ * any other logic is ready once started. `signal`: wait for the tag or a `{type:'ready'}` emit.
+ * `on-start`: ready as soon as it is started.
+ */
+export type ReadinessMode = 'auto' | 'signal' | 'on-start';
+
+export interface IntensitySpec {
+  readonly maxRestarts: number;
+  readonly periodMs: number;
+}
+
+export interface BackoffSpec {
+  readonly initialMs: number;
+  readonly maxMs: number;
+  readonly factor: number;
+  /** 0..1: each delay is multiplied by a random factor in [1 - jitter, 1 + jitter]. */
+  readonly jitter: number;
+  /** A child that ran this long since its last start begins the curve again. */
+  readonly resetAfterMs: number;
+}
+
+export interface ReadinessSpec {
+  readonly mode: ReadinessMode;
+  /** Counts toward `system_ready`. Default: true for children of the root, false below. */
+  readonly required: boolean;
+  readonly timeoutMs: number;
+}
+
+export interface MailboxSpec {
+  readonly capacity: number;
+  readonly overflow: OverflowPolicy;
+}
+
+interface ChildSpecBase {
+  /** `[a-z][a-z0-9-]*`, unique among siblings. */
+  readonly id: string;
+  readonly restart: RestartType;
+  readonly shutdown: Shutdown;
+  readonly readiness: ReadinessSpec;
+}
+
+export interface WorkerSpec extends ChildSpecBase {
+  readonly kind: 'worker';
+  /** Registered behaviour name; for `module:` children, the key the loader registered it under. */
+  readonly behaviour: string;
+  /** Passed to the actor as XState `input`. */
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly mailbox: MailboxSpec;
+  /** Per-child backoff; falls back to the supervisor's. */
+  readonly backoff?: BackoffSpec;
+}
+
+export interface SupervisorSpec extends ChildSpecBase {
+  readonly kind: 'supervisor';
+  readonly strategy: Strategy;
+  readonly start: StartMode;
+  readonly intensity: IntensitySpec;
+  /** Absent: restart at once (OTP behaviour). */
+  readonly backoff?: BackoffSpec;
+  readonly children: readonly ChildSpec[];
+}
+
+export type ChildSpec = WorkerSpec | SupervisorSpec;
+
+export interface AdminSpec {
+  readonly host: string;
+  /** 0 = any free port; false = no listener. */
+  readonly port: number | false;
+}
+
+export interface SystemSpec {
+  readonly apiVersion: 'overseer/v1';
+  readonly name: string;
+  readonly node: string;
+  readonly admin: AdminSpec;
+  /** Absolute path. */
+  readonly dataDir: string;
+  /** Overall deadline for stopping the whole tree, ms. */
+  readonly stopTimeoutMs: number;
+  /** The root supervisor (id `root`); its children are `spec.children` of the file. */
+  readonly root: SupervisorSpec;
+  /** The file this spec came from, when it came from one. */
+  readonly source?: string;
+}
+
+export const DEFAULTS = Object.freeze({
+  intensity: Object.freeze({ maxRestarts: 3, periodMs: 5000 }),
+  backoff: Object.freeze({ initialMs: 100, maxMs: 30_000, factor: 2, jitter: 0, resetAfterMs: 60_000 }),
+  workerShutdownMs: 5000,
+  readinessTimeoutMs: 10_000,
+  mailbox: Object.freeze({ capacity: 1000, overflow: 'drop_newest' as OverflowPolicy }),
+  admin: Object.freeze({ host: '127.0.0.1', port: 7070 }),
+  dataDir: './data',
+  stopTimeoutMs: 30_000,
+});
