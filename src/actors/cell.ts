@@ -1,0 +1,256 @@
+/**
+ * One supervised cell: owns the current XState root actor of one child path, its bounded
+ * mailbox (which survives restarts, as in Akka), its readiness, and its exit observation.
+ * The cell decides nothing: it reports exits, readiness and drops to its host (the supervisor).
+ */
+import { createActor, type AnyActorLogic, type AnyActorRef, type EventObject, type Snapshot } from 'xstate';
+import { nanoid } from 'nanoid';
+import type { Clock, TimerHandle } from '../shared/clock.js';
+import { MailboxFullError, NotRunningError } from '../shared/errors.js';
+import type { Shutdown, WorkerSpec } from '../spec/types.js';
+import { exitReasonOf, type ActorOutcome, type ExitReason, type ExitRecord } from './exit-reasons.js';
+import { READY_TAG, STOP_EVENT, traitsOf } from './logic-traits.js';
+import { Mailbox } from './mailbox.js';
+
+export type ActorStatus = 'starting' | 'running' | 'ready' | 'backoff' | 'stopping' | 'stopped' | 'failed' | 'completed';
+
+/** What a cell reports to, implemented by its supervisor. */
+export interface CellHost {
+  readonly clock: Clock;
+  /** The actor ended on its own (not by `stop`). Called once per incarnation. */
+  onExit(cell: ActorCell, reason: ExitReason, error: unknown): void;
+  onReadiness(cell: ActorCell, ready: boolean): void;
+  /** Messages were lost to overflow; called at most once per microtask burst. */
+  onDrops(cell: ActorCell, count: number): void;
+  /** The actor was just created (before start): lets the runtime attach its context. */
+  onCreated(cell: ActorCell, actor: AnyActorRef): void;
+}
+
+type ReadinessSource = 'start' | 'tag' | 'signal';
+
+export class ActorCell {
+  readonly kind = 'worker' as const;
+  status: ActorStatus = 'stopped';
+  ready = false;
+  /** nanoid of the current incarnation. */
+  instance: string | undefined;
+  restarts = 0;
+  startedAt: number | undefined;
+  lastExit: ExitRecord | undefined;
+  private actor: AnyActorRef | undefined;
+  private readonly mailbox: Mailbox<EventObject>;
+  private busy = false;
+  private drainScheduled = false;
+  private dropsReported = 0;
+  private dropReportScheduled = false;
+  private stopWaiter: (() => void) | undefined;
+  private stopTimer: TimerHandle | undefined;
+  private crashError: Error | undefined;
+  /** The last stop had to be forced (deadline passed, or brutal_kill). */
+  forced = false;
+
+  constructor(
+    readonly path: string,
+    readonly spec: WorkerSpec,
+    private logic: AnyActorLogic,
+    private readonly host: CellHost,
+  ) {
+    this.mailbox = new Mailbox(spec.mailbox.capacity, spec.mailbox.overflow);
+  }
+
+  get id(): string {
+    return this.spec.id;
+  }
+
+  get mailboxStats(): { depth: number; capacity: number; dropped: number } {
+    return { depth: this.mailbox.depth, capacity: this.mailbox.capacity, dropped: this.mailbox.dropped };
+  }
+
+  /** An incarnation is alive (started and not yet exited). */
+  get running(): boolean {
+    return this.actor !== undefined;
+  }
+
+  /** The running XState actor, if any (for inspection; sending should go through `send`). */
+  get ref(): AnyActorRef | undefined {
+    return this.actor;
+  }
+
+  /** Starts a fresh incarnation. A crash during start is reported through onExit like any other. */
+  start(): void {
+    const actor = createActor(this.logic, { input: this.spec.params, clock: this.host.clock });
+    this.instance = nanoid();
+    this.status = 'starting';
+    this.ready = false;
+    this.forced = false;
+    this.actor = actor;
+    const readiness = this.readinessSource();
+    actor.subscribe({
+      next: readiness === 'tag' || readiness === 'signal' ? (s: Snapshot<unknown>) => this.onSnapshot(actor, s) : undefined,
+      error: (err: unknown) => this.ended(actor, 'error', err),
+      complete: () => this.ended(actor, actor.getSnapshot().status === 'done' ? 'done' : 'stopped', undefined),
+    });
+    if (readiness === 'signal') {
+      actor.on('ready', () => this.actor === actor && this.setReady(true));
+      actor.on('not_ready', () => this.actor === actor && this.setReady(false));
+    }
+    this.host.onCreated(this, actor);
+    this.startedAt = this.host.clock.now();
+    actor.start();
+    if (this.actor !== actor) return; // crashed or finished during start
+    this.status = 'running';
+    if (readiness === 'start') this.setReady(true);
+    else this.onSnapshot(actor, actor.getSnapshot());
+    if (this.mailbox.depth > 0) this.scheduleDrain();
+  }
+
+  /**
+   * Delivers a message: straight into the actor when it is idle (XState processes it
+   * synchronously), otherwise into the bounded mailbox, drained in order on a microtask.
+   */
+  send(message: EventObject): void {
+    const actor = this.actor;
+    if (actor !== undefined && !this.busy && this.mailbox.depth === 0 && this.status !== 'stopping') {
+      this.busy = true;
+      try {
+        actor.send(message);
+      } finally {
+        this.busy = false;
+      }
+      return;
+    }
+    if (this.status === 'stopped' || this.status === 'failed' || this.status === 'completed') {
+      throw new NotRunningError(`actor "${this.path}"`);
+    }
+    const result = this.mailbox.offer(message);
+    if (result !== 'queued') {
+      this.scheduleDropReport();
+      if (result === 'rejected') throw new MailboxFullError(this.path, this.mailbox.capacity);
+    }
+    if (actor !== undefined) this.scheduleDrain();
+  }
+
+  /**
+   * Stops the current incarnation: graceful when the machine handles `overseer.stop` (it is
+   * sent that event and given `shutdown` ms to reach a final state), otherwise at once.
+   * Resolves when the actor has stopped. Never reports through onExit.
+   */
+  stop(shutdown: Shutdown): Promise<void> {
+    const actor = this.actor;
+    if (actor === undefined) {
+      this.status = 'stopped';
+      return Promise.resolve();
+    }
+    this.status = 'stopping'; // before losing readiness, so the host sees a stop, not a lost readiness
+    this.setReady(false);
+    return new Promise<void>((resolve) => {
+      this.stopWaiter = resolve;
+      if (shutdown === 'brutal_kill' || !traitsOf(this.logic).handlesStop) {
+        this.forced = shutdown === 'brutal_kill';
+        actor.stop();
+        return;
+      }
+      if (shutdown !== 'infinity') this.stopTimer = this.host.clock.setTimeout(() => this.kill(), shutdown);
+      actor.send({ type: STOP_EVENT });
+    });
+  }
+
+  /** Fails the current incarnation (missed readiness deadline): stops it, reports an error exit. */
+  crash(error: Error): void {
+    const actor = this.actor;
+    if (actor === undefined || this.stopWaiter) return;
+    this.crashError = error;
+    actor.stop();
+  }
+
+  /** Force-stops now (shutdown deadline passed). */
+  kill(): void {
+    const actor = this.actor;
+    if (actor === undefined) return;
+    this.forced = true;
+    actor.stop();
+  }
+
+  /** Drops queued messages (when the child is terminated for good); they count as dropped. */
+  clearMailbox(): number {
+    const n = this.mailbox.clear();
+    if (n > 0) this.scheduleDropReport();
+    return n;
+  }
+
+  /** A new incarnation will use this logic (live reconfiguration, module reload). */
+  setLogic(logic: AnyActorLogic): void {
+    this.logic = logic;
+  }
+
+  private readinessSource(): ReadinessSource {
+    const mode = this.spec.readiness.mode;
+    if (mode === 'on-start') return 'start';
+    const traits = traitsOf(this.logic);
+    if (mode === 'signal') return 'signal';
+    return traits.hasReadyTag ? 'tag' : 'start';
+  }
+
+  private onSnapshot(actor: AnyActorRef, snapshot: Snapshot<unknown>): void {
+    if (this.actor !== actor || snapshot.status !== 'active') return;
+    const hasTag = (snapshot as { hasTag?: (t: string) => boolean }).hasTag;
+    if (hasTag) this.setReady(hasTag.call(snapshot, READY_TAG));
+  }
+
+  private setReady(ready: boolean): void {
+    if (this.ready === ready) return;
+    this.ready = ready;
+    if (this.status === 'running' || this.status === 'ready') this.status = ready ? 'ready' : 'running';
+    this.host.onReadiness(this, ready);
+  }
+
+  private ended(actor: AnyActorRef, outcome: ActorOutcome, error: unknown): void {
+    if (this.actor !== actor) return; // an older incarnation
+    this.actor = undefined;
+    this.setReady(false);
+    const waiter = this.stopWaiter;
+    if (waiter) {
+      this.stopWaiter = undefined;
+      if (this.stopTimer !== undefined) this.host.clock.clearTimeout(this.stopTimer);
+      this.stopTimer = undefined;
+      this.status = 'stopped';
+      waiter();
+      return;
+    }
+    const crashed = this.crashError;
+    this.crashError = undefined;
+    if (crashed) this.host.onExit(this, 'error', crashed);
+    else this.host.onExit(this, exitReasonOf(outcome), error);
+  }
+
+  private scheduleDrain(): void {
+    if (this.drainScheduled) return;
+    this.drainScheduled = true;
+    queueMicrotask(() => this.drain());
+  }
+
+  /** Delivers what is queued now; messages queued meanwhile wait for the next turn (fairness). */
+  private drain(): void {
+    this.drainScheduled = false;
+    const actor = this.actor;
+    if (actor === undefined || this.status === 'stopping') return;
+    this.busy = true;
+    try {
+      for (let n = this.mailbox.depth; n > 0 && this.actor === actor; n--) actor.send(this.mailbox.shift()!);
+    } finally {
+      this.busy = false;
+    }
+    if (this.mailbox.depth > 0 && this.actor === actor) this.scheduleDrain();
+  }
+
+  private scheduleDropReport(): void {
+    if (this.dropReportScheduled) return;
+    this.dropReportScheduled = true;
+    queueMicrotask(() => {
+      this.dropReportScheduled = false;
+      const count = this.mailbox.dropped - this.dropsReported;
+      this.dropsReported = this.mailbox.dropped;
+      if (count > 0) this.host.onDrops(this, count);
+    });
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * What the runtime needs to know about a piece of actor logic, computed once per logic
+ * object: is it a machine, does any state carry the `ready` tag, does it handle the graceful
+ * stop event. Cached so spawning 100k actors of one behaviour inspects the machine once.
+ */
+import type { AnyActorLogic } from 'xstate';
+
+/** Sent to a machine that declares it, to ask for a graceful stop (reach a final state). */
+export const STOP_EVENT = 'overseer.stop';
+export const READY_TAG = 'ready';
+
+export interface LogicTraits {
+  readonly isMachine: boolean;
+  /** Some state node has the `ready` tag: readiness follows the tag. */
+  readonly hasReadyTag: boolean;
+  /** Some state node handles `overseer.stop`: stopping waits for it to finish. */
+  readonly handlesStop: boolean;
+}
+
+interface StateNodeLike {
+  tags?: readonly string[];
+  on?: Record<string, unknown>;
+}
+
+const cache = new WeakMap<object, LogicTraits>();
+
+export function traitsOf(logic: AnyActorLogic): LogicTraits {
+  let traits = cache.get(logic);
+  if (!traits) {
+    traits = inspect(logic);
+    cache.set(logic, traits);
+  }
+  return traits;
+}
+
+function inspect(logic: AnyActorLogic): LogicTraits {
+  const idMap = (logic as { idMap?: Map<string, StateNodeLike> }).idMap;
+  if (!(idMap instanceof Map)) return { isMachine: false, hasReadyTag: false, handlesStop: false };
+  let hasReadyTag = false;
+  let handlesStop = false;
+  for (const node of idMap.values()) {
+    if (node.tags?.includes(READY_TAG)) hasReadyTag = true;
+    if (node.on && STOP_EVENT in node.on) handlesStop = true;
+  }
+  return { isMachine: true, hasReadyTag, handlesStop };
+}
+
+/** Duck-typed check for XState actor logic (what `module:` exports and registrations must be). */
+export function isActorLogic(value: unknown): value is AnyActorLogic {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { transition?: unknown }).transition === 'function' &&
+    typeof (value as { getInitialSnapshot?: unknown }).getInitialSnapshot === 'function'
+  );
+}

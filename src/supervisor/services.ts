@@ -1,0 +1,33 @@
+/**
+ * What every supervisor in a tree shares with the runtime that owns it: time, randomness,
+ * event publishing, behaviour lookup and the path index. One object per running system.
+ */
+import type { AnyActorLogic, AnyActorRef } from 'xstate';
+import type { ActorCell } from '../actors/cell.js';
+import type { RuntimeEventData, RuntimeEventType } from '../events/catalogue.js';
+import type { Clock } from '../shared/clock.js';
+import type { Supervisor } from './supervisor.js';
+
+export type Child = ActorCell | Supervisor;
+
+export interface SupervisorServices {
+  readonly clock: Clock;
+  /** [0, 1), for backoff jitter; injectable so tests can pin it. */
+  readonly random: () => number;
+  publish<T extends RuntimeEventType>(type: T, source: string, data: RuntimeEventData[T]): void;
+  /** Logic for a behaviour name; the spec was validated, so the name exists. */
+  logicFor(behaviour: string): AnyActorLogic;
+  /** Path index, for O(1) `send(path)`. */
+  register(child: Child): void;
+  unregister(child: Child): void;
+  /** A cell created a new XState actor: attach the runtime context (`runtimeOf(self)`). */
+  attach(cell: ActorCell, actor: AnyActorRef): void;
+  /** A bug in the runtime itself (never a child crash): logged, never thrown at users. */
+  internalError(path: string, error: unknown): void;
+}
+
+/** How a supervisor reports to whoever owns it: its parent supervisor, or the system for the root. */
+export interface SupervisorParent {
+  onExit(child: Supervisor, reason: 'error' | 'normal' | 'shutdown', error: unknown): void;
+  onReadiness(child: Supervisor, ready: boolean): void;
+}
