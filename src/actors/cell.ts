@@ -26,7 +26,8 @@ export interface CellHost {
   onCreated(cell: ActorCell, actor: AnyActorRef): void;
 }
 
-type ReadinessSource = 'start' | 'tag' | 'signal';
+/** How this cell learns readiness: from the `ready` tag, from emits, or at start. */
+type ReadinessSource = 'start' | 'tag' | 'emit' | 'tag+emit';
 
 export class ActorCell {
   readonly kind = 'worker' as const;
@@ -86,11 +87,11 @@ export class ActorCell {
     this.actor = actor;
     const readiness = this.readinessSource();
     actor.subscribe({
-      next: readiness === 'tag' || readiness === 'signal' ? (s: Snapshot<unknown>) => this.onSnapshot(actor, s) : undefined,
+      next: readiness === 'tag' || readiness === 'tag+emit' ? (s: Snapshot<unknown>) => this.onSnapshot(actor, s) : undefined,
       error: (err: unknown) => this.ended(actor, 'error', err),
       complete: () => this.ended(actor, actor.getSnapshot().status === 'done' ? 'done' : 'stopped', undefined),
     });
-    if (readiness === 'signal') {
+    if (readiness === 'emit' || readiness === 'tag+emit') {
       actor.on('ready', () => this.actor === actor && this.setReady(true));
       actor.on('not_ready', () => this.actor === actor && this.setReady(false));
     }
@@ -100,7 +101,7 @@ export class ActorCell {
     if (this.actor !== actor) return; // crashed or finished during start
     this.status = 'running';
     if (readiness === 'start') this.setReady(true);
-    else this.onSnapshot(actor, actor.getSnapshot());
+    else if (readiness !== 'emit') this.onSnapshot(actor, actor.getSnapshot());
     if (this.mailbox.depth > 0) this.scheduleDrain();
   }
 
@@ -186,9 +187,9 @@ export class ActorCell {
   private readinessSource(): ReadinessSource {
     const mode = this.spec.readiness.mode;
     if (mode === 'on-start') return 'start';
-    const traits = traitsOf(this.logic);
-    if (mode === 'signal') return 'signal';
-    return traits.hasReadyTag ? 'tag' : 'start';
+    const tagged = traitsOf(this.logic).hasReadyTag;
+    if (mode === 'signal') return tagged ? 'tag+emit' : 'emit';
+    return tagged ? 'tag' : 'start';
   }
 
   private onSnapshot(actor: AnyActorRef, snapshot: Snapshot<unknown>): void {
