@@ -10,7 +10,10 @@ import { MailboxFullError, NotRunningError } from '../shared/errors.js';
 import type { Shutdown, WorkerSpec } from '../spec/types.js';
 import { exitReasonOf, type ActorOutcome, type ExitReason, type ExitRecord } from './exit-reasons.js';
 import { READY_TAG, STOP_EVENT, traitsOf } from './logic-traits.js';
-import { Mailbox } from './mailbox.js';
+import { BoundedQueue } from '../shared/bounded-queue.js';
+
+/** A message to an actor: an XState event, with any payload. */
+export type Message = EventObject & { readonly [key: string]: unknown };
 
 export type ActorStatus = 'starting' | 'running' | 'ready' | 'backoff' | 'stopping' | 'stopped' | 'failed' | 'completed';
 
@@ -39,7 +42,7 @@ export class ActorCell {
   startedAt: number | undefined;
   lastExit: ExitRecord | undefined;
   private actor: AnyActorRef | undefined;
-  private readonly mailbox: Mailbox<EventObject>;
+  private readonly mailbox: BoundedQueue<EventObject>;
   private busy = false;
   private drainScheduled = false;
   private dropsReported = 0;
@@ -56,7 +59,7 @@ export class ActorCell {
     private logic: AnyActorLogic,
     private readonly host: CellHost,
   ) {
-    this.mailbox = new Mailbox(spec.mailbox.capacity, spec.mailbox.overflow);
+    this.mailbox = new BoundedQueue(spec.mailbox.capacity, spec.mailbox.overflow);
   }
 
   get id(): string {
@@ -109,7 +112,7 @@ export class ActorCell {
    * Delivers a message: straight into the actor when it is idle (XState processes it
    * synchronously), otherwise into the bounded mailbox, drained in order on a microtask.
    */
-  send(message: EventObject): void {
+  send(message: Message): void {
     const actor = this.actor;
     if (actor !== undefined && !this.busy && this.mailbox.depth === 0 && this.status !== 'stopping') {
       this.busy = true;

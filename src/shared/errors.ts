@@ -39,8 +39,10 @@ export interface ConfigProblem {
   message: string;
 }
 
+/** `FILE:LINE:COL: path: message`; without a position (objects, env, unreadable files) `FILE: path: message`. */
 export function formatProblem(p: ConfigProblem): string {
-  return `${p.file}:${p.line}:${p.col}: ${p.path || '(root)'}: ${p.message}`;
+  const where = p.line > 0 ? `${p.file}:${p.line}:${p.col}` : p.file;
+  return `${where}: ${p.path || '(root)'}: ${p.message}`;
 }
 
 /** A config that cannot be started. Carries every problem found, not just the first. */
@@ -126,5 +128,38 @@ export class ReadyTimeoutError extends OverseerError {
 export class UsageError extends OverseerError {
   constructor(message: string) {
     super('OVERSEER_ERR_USAGE', message);
+  }
+}
+
+/** A scatter-gather request with impossible options (no responders, minResponses out of range). */
+export class RequestInvalidError extends OverseerError {
+  constructor(message: string) {
+    super('OVERSEER_ERR_REQUEST_INVALID', message);
+  }
+}
+
+/** The part of a scatter-gather result that arrived, carried by its timeout and abort errors. */
+export interface PartialGather {
+  responses: { responder: string; data: unknown }[];
+  errors: { responder: string; error: string }[];
+}
+
+export class RequestTimeoutError extends OverseerError {
+  constructor(
+    readonly requestType: string,
+    readonly timeoutMs: number,
+    readonly partial: PartialGather,
+  ) {
+    super('OVERSEER_ERR_REQUEST_TIMEOUT', `request "${requestType}": ${partial.responses.length} response(s) within ${timeoutMs} ms; missing: ${partial.errors.map((e) => e.responder).join(', ')}`);
+  }
+}
+
+export class RequestAbortedError extends OverseerError {
+  constructor(
+    readonly requestType: string,
+    readonly partial: PartialGather,
+    cause?: unknown,
+  ) {
+    super('OVERSEER_ERR_REQUEST_ABORTED', `request "${requestType}" was aborted`, { cause });
   }
 }

@@ -71,6 +71,11 @@ export interface SupervisorSpec extends ChildSpecBase {
   /** Absent: restart at once (OTP behaviour). */
   readonly backoff?: BackoffSpec;
   readonly children: readonly ChildSpec[];
+  /**
+   * @internal Set by the runtime, not by config: the first `leading` children start one at a
+   * time, each ready before the next, whatever `start` says (the root's control plane).
+   */
+  readonly leading?: number;
 }
 
 export type ChildSpec = WorkerSpec | SupervisorSpec;

@@ -41,6 +41,8 @@ export class Supervisor implements SupervisorParent {
   private order: string[] = [];
   private window: RestartWindow;
   private readonly backoffs = new Map<string, BackoffState>();
+  /** Recent restart times per child (bounded), for "restarts in the window" health checks. */
+  private readonly restartTimes = new Map<string, number[]>();
   private readonly pending = new Map<string, TimerHandle>();
   private readonly gate: ReadinessGate;
   private readonly ops: OpQueue;
@@ -80,9 +82,10 @@ export class Supervisor implements SupervisorParent {
     return this.children.get(id);
   }
 
-  /** Restarts recorded in the intensity window now (for /health). */
-  recentRestarts(): number {
-    return this.window.count(this.services.clock.now());
+  /** Restarts of one child within this supervisor's intensity period (for /health). */
+  recentRestarts(id: string): number {
+    const horizon = this.services.clock.now() - this.spec.intensity.periodMs;
+    return (this.restartTimes.get(id) ?? []).filter((t) => t > horizon).length;
   }
 
   // ---- lifecycle, as seen by the parent -------------------------------------------------
@@ -233,12 +236,13 @@ export class Supervisor implements SupervisorParent {
   }
 
   private async startChildren(ids: readonly string[], gen: number, restarting: boolean): Promise<void> {
-    const sequential = this.spec.start === 'sequential';
     const started: Promise<void>[] = [];
-    for (const id of ids) {
+    for (const [i, id] of ids.entries()) {
       if (gen !== this.gen) return;
       const child = this.children.get(id);
       if (!child) continue;
+      // The leading children (the root's control plane) always start one by one, each ready first.
+      const sequential = this.spec.start === 'sequential' || (i < (this.spec.leading ?? 0) && this.order[i] === id);
       const launched = this.launch(child, restarting);
       if (!sequential) {
         if (launched) started.push(launched);
@@ -258,7 +262,7 @@ export class Supervisor implements SupervisorParent {
   /** Starts one child and publishes its lifecycle events; resolves when a nested supervisor has started. */
   private launch(child: Child, restarting: boolean): Promise<void> | undefined {
     this.services.publish('subsystem_starting', this.path, { system: child.path });
-    if (restarting) child.restarts++;
+    if (restarting) this.countRestart(child);
     if (child.kind === 'supervisor') {
       // Like OTP, a supervisor has started once its own children have.
       return child.start().then(() => this.services.publish('child_started', this.path, { path: child.path, instance: child.instance! }));
@@ -267,6 +271,14 @@ export class Supervisor implements SupervisorParent {
     this.services.publish('child_started', this.path, { path: child.path, instance: child.instance! });
     this.gate.arm(child);
     return undefined;
+  }
+
+  private countRestart(child: Child): void {
+    child.restarts++;
+    let times = this.restartTimes.get(child.id);
+    if (!times) this.restartTimes.set(child.id, (times = []));
+    times.push(this.services.clock.now());
+    if (times.length > this.spec.intensity.maxRestarts + 1) times.shift();
   }
 
   private async stopChild(child: Child): Promise<void> {
@@ -351,6 +363,7 @@ export class Supervisor implements SupervisorParent {
     this.children.delete(child.id);
     this.order = this.order.filter((id) => id !== child.id);
     this.backoffs.delete(child.id);
+    this.restartTimes.delete(child.id);
     this.cancelPending(child.id);
     this.services.unregister(child);
   }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { sendTo, setup, fromCallback } from 'xstate';
+import { sendTo, setup, fromCallback, type AnyActorRef } from 'xstate';
 import { ask } from '../../src/actors/reply.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { recordingServices, rootOf } from '../support/services.js';
@@ -8,7 +8,7 @@ import { supervisor, worker } from '../support/specs.js';
 beforeEach(() => void vi.useFakeTimers());
 afterEach(() => void vi.useRealTimers());
 
-const pinger = setup({ types: {} as { events: { type: 'ping'; replyTo: never } } }).createMachine({
+const pinger = setup({ types: {} as { events: { type: 'ping'; replyTo: AnyActorRef } } }).createMachine({
   on: { ping: { actions: sendTo(({ event }) => event.replyTo, { type: 'pong' }) } },
 });
 const callbackPinger = fromCallback<{ type: 'ping'; replyTo: { send(e: unknown): void } }>(({ receive }) => {

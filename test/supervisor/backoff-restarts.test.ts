@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { rootOf, settle } from '../support/services.js';
+import { recordingServices, rootOf, settle } from '../support/services.js';
 import { supervisor, worker } from '../support/specs.js';
 
 beforeEach(() => void vi.useFakeTimers());
@@ -43,10 +43,9 @@ describe('restart backoff', () => {
   });
 
   it('keeps jittered delays within their bounds', async () => {
-    const services = (await import('../support/services.js')).recordingServices();
     let r = 0;
     const randoms = [0, 0.999999];
-    services.random = () => randoms[r++ % 2]!;
+    const services = { ...recordingServices(), random: () => randoms[r++ % 2]! };
     const t = rootOf(supervisor('root', [worker('w', 'counter')], { backoff: { ...backoff, jitter: 0.5 }, intensity: { maxRestarts: 100, periodMs: 1000 } }), services);
     await t.root.start();
     for (let i = 0; i < 2; i++) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Mailbox } from '../../src/actors/mailbox.js';
+import { BoundedQueue as Mailbox } from '../../src/shared/bounded-queue.js';
 
 const fill = (box: Mailbox<number>, n: number) => Array.from({ length: n }, (_, i) => box.offer(i + 1));
 const drain = (box: Mailbox<number>) => {
@@ -8,7 +8,7 @@ const drain = (box: Mailbox<number>) => {
   return out;
 };
 
-describe('bounded mailbox', () => {
+describe('bounded queue', () => {
   it('drop_newest keeps the first `capacity` messages and counts the rest', () => {
     const box = new Mailbox<number>(3, 'drop_newest');
     expect(fill(box, 5)).toEqual(['queued', 'queued', 'queued', 'dropped_newest', 'dropped_newest']);

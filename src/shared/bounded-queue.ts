@@ -1,16 +1,17 @@
 /**
- * A bounded FIFO mailbox with an overflow policy (drop_newest | drop_oldest | reject).
- * Storage is a ring that grows on demand up to the capacity, so an idle actor costs a few
- * words, not `capacity` slots (the 100k-actor target depends on that).
+ * A bounded FIFO with an overflow policy (drop_newest | drop_oldest | reject): actor
+ * mailboxes and bus subscription buffers. Storage is a ring that grows on demand up to the
+ * capacity, so an idle actor costs a few words, not `capacity` slots.
  */
 import type { OverflowPolicy } from '../spec/types.js';
+
 
 /** What happened to an offered message. */
 export type OfferResult = 'queued' | 'dropped_newest' | 'dropped_oldest' | 'rejected';
 
 const INITIAL_SLOTS = 8;
 
-export class Mailbox<T> {
+export class BoundedQueue<T> {
   private slots: (T | undefined)[] | null = null;
   private head = 0;
   private size = 0;

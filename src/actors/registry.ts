@@ -1,0 +1,31 @@
+/**
+ * The behaviour registry: names → XState actor logic. Built-ins are registered by the runtime,
+ * embedders pass more to startSystem, config files add `module:` references. Config
+ * validation checks names against it, so an unknown behaviour never fails at run time.
+ */
+import type { AnyActorLogic } from 'xstate';
+import { isActorLogic } from './logic-traits.js';
+
+export class BehaviourRegistry {
+  private readonly logic = new Map<string, AnyActorLogic>();
+
+  constructor(entries: Iterable<[string, AnyActorLogic]> = []) {
+    for (const [name, logic] of entries) this.register(name, logic);
+  }
+
+  register(name: string, logic: AnyActorLogic): this {
+    if (!isActorLogic(logic)) throw new TypeError(`behaviour "${name}" is not XState actor logic (createMachine, fromCallback, …)`);
+    this.logic.set(name, logic);
+    return this;
+  }
+
+  get(name: string): AnyActorLogic {
+    const logic = this.logic.get(name);
+    if (!logic) throw new Error(`behaviour "${name}" is not registered`); // validated earlier: a bug if reached
+    return logic;
+  }
+
+  names(): ReadonlySet<string> {
+    return new Set(this.logic.keys());
+  }
+}

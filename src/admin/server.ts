@@ -1,0 +1,88 @@
+/**
+ * The admin HTTP server (node:http, no framework: six read-only routes, and probes must
+ * stay close to a bare handler's speed). Unknown paths answer 404 and wrong methods 405,
+ * both problem+json; a handler bug answers 500 without taking the process down.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { sendProblem } from './problem.js';
+import { events } from './routes/events.js';
+import { health } from './routes/health.js';
+import { livez, readyz } from './routes/probes.js';
+import { metrics, status } from './routes/status.js';
+import type { AdminView } from './view.js';
+
+type Handler = (view: AdminView, req: IncomingMessage, res: ServerResponse, url: URL, subpath: string) => void | Promise<void>;
+
+const ROUTES: Record<string, Handler> = {
+  '/livez': livez,
+  '/readyz': readyz,
+  '/health': health,
+  '/status': status,
+  '/metrics': metrics,
+  '/events': events,
+};
+
+export function handle(view: AdminView, req: IncomingMessage, res: ServerResponse): void {
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', 'http://admin');
+  } catch {
+    return sendProblem(res, 400, 'bad_request', 'malformed request URL');
+  }
+  const [base, subpath] = split(url.pathname);
+  const route = ROUTES[base];
+  if (!route) return sendProblem(res, 404, 'not_found', `no admin endpoint at ${url.pathname}`, { endpoints: Object.keys(ROUTES) });
+  if (subpath && base !== '/readyz') return sendProblem(res, 404, 'not_found', `no admin endpoint at ${url.pathname}`);
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('allow', 'GET, HEAD');
+    return sendProblem(res, 405, 'method_not_allowed', `${req.method} is not allowed on ${base}; use GET`);
+  }
+  try {
+    const done = route(view, req, res, url, subpath);
+    if (done) done.catch((error: unknown) => fail(res, error));
+  } catch (error) {
+    fail(res, error);
+  }
+}
+
+/** `/readyz/root/store` → ['/readyz', 'root/store']. */
+function split(pathname: string): [string, string] {
+  const second = pathname.indexOf('/', 1);
+  if (second < 0) return [pathname, ''];
+  return [pathname.slice(0, second), decodeURIComponent(pathname.slice(second + 1))];
+}
+
+function fail(res: ServerResponse, error: unknown): void {
+  if (res.headersSent) return void res.destroy();
+  const body = JSON.stringify({ type: 'urn:overseer:problem:internal', title: 'internal error', status: 500, detail: (error as Error)?.message ?? String(error) });
+  res.writeHead(500, { 'content-type': 'application/problem+json' });
+  res.end(body);
+}
+
+export interface AdminServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Listens on host:port (0 = any free port); resolves with the bound URL. */
+export function listenAdmin(view: AdminView, host: string, port: number): Promise<AdminServer> {
+  const server: Server = createServer((req, res) => handle(view, req, res));
+  server.keepAliveTimeout = 5000;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address() as AddressInfo;
+      const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      resolve({
+        url: `http://${shown}:${address.port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections(); // SSE clients would otherwise hold the close open
+          }),
+      });
+    });
+  });
+}

@@ -1,0 +1,22 @@
+/**
+ * What the admin endpoint reads: a narrow view of the running system, supplied by the
+ * control plane. The HTTP layer never touches supervisors or actors directly.
+ */
+import type { ReadinessState } from '../control-plane/readiness-model.js';
+import type { EventBus } from '../events/index.js';
+import type { StatusNode } from '../system/status.js';
+
+export interface AdminView {
+  readonly system: string;
+  readonly node: string;
+  /** The root supervisor runs (the process is not on its way out after the root gave up). */
+  live(): boolean;
+  readiness(): ReadinessState;
+  /** The system is stopping (SIGTERM received): readiness is gone even before events say so. */
+  stopping(): boolean;
+  status(): StatusNode;
+  /** Restarts of this path within its supervisor's intensity window. */
+  recentRestarts(path: string): number;
+  readonly events: EventBus;
+  metrics(): Promise<{ contentType: string; body: string }>;
+}

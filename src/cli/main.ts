@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+/**
+ * The `overseer` command: start | check | status | schema (DESIGN §7).
+ * Usage errors exit 2 with the usage text; everything else maps to the codes in exit-codes.ts.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { systemJsonSchema } from '../spec/index.js';
+import { runCheck } from './check.js';
+import { EXIT } from './exit-codes.js';
+import { runStart } from './start.js';
+import { defaultAdminUrl, runStatus } from './status.js';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new InvalidArgumentError(`expected a port number 0-65535, got "${value}"`);
+  return n;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let code: number = EXIT.OK;
+  const program = new Command('overseer')
+    .description('OTP-style supervision trees for Node.js on XState v5')
+    .exitOverride()
+    .showHelpAfterError()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command('start')
+    .description('run a system until SIGTERM/SIGINT')
+    .argument('[file]', 'system config file', 'systems/default.yaml')
+    .option('--port <port>', 'admin endpoint port (0 = any free port)', port)
+    .option('--host <host>', 'admin endpoint host')
+    .option('--gateway-port <port>', 'gateway HTTP port, when the system has a gateway', port)
+    .option('--data-dir <dir>', 'data directory')
+    .option('--node <name>', 'node name (default: hostname)')
+    .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default(process.env.OVERSEER_LOG_LEVEL ?? 'info'))
+    .option('--pretty', 'human-readable logs instead of JSON', false)
+    .action(async (file: string, flags) => {
+      code = await runStart(file, flags);
+    });
+
+  program
+    .command('check')
+    .description('validate config files; print every problem as FILE:LINE:COL: path: message')
+    .argument('<files...>', 'config files')
+    .action(async (files: string[]) => {
+      code = await runCheck(files);
+    });
+
+  program
+    .command('status')
+    .description('print the supervision tree of a running system')
+    .option('--url <url>', 'admin endpoint base URL', defaultAdminUrl())
+    .action(async (flags: { url: string }) => {
+      code = await runStatus(flags.url);
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of config files')
+    .action(() => {
+      process.stdout.write(JSON.stringify(systemJsonSchema(), null, 2) + '\n');
+    });
+
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // help and version are not errors; everything else commander rejects is a usage error
+      return error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+    }
+    throw error;
+  }
+  return code;
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`overseer: ${(error as Error)?.stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

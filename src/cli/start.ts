@@ -1,0 +1,65 @@
+/**
+ * `overseer start [FILE]`: runs a system in the foreground until SIGTERM/SIGINT (exit 0) or
+ * until the root supervisor gives up (exit 1). Invalid config exits 78 before anything starts.
+ */
+import { resolve } from 'node:path';
+import { ConfigError, formatProblem } from '../shared/errors.js';
+import { createLogger } from '../shared/logger.js';
+import type { SpecOverrides } from '../spec/index.js';
+import { startSystem } from '../system/start-system.js';
+import type { System } from '../system/system.js';
+import { EXIT } from './exit-codes.js';
+
+export interface StartFlags {
+  port?: number;
+  host?: string;
+  gatewayPort?: number;
+  dataDir?: string;
+  node?: string;
+  logLevel: string;
+  pretty: boolean;
+}
+
+export async function runStart(file: string, flags: StartFlags): Promise<number> {
+  const logger = createLogger({ level: flags.logLevel, pretty: flags.pretty, name: 'overseer' });
+  const overrides: SpecOverrides = {};
+  if (flags.port !== undefined) overrides.adminPort = flags.port;
+  if (flags.host !== undefined) overrides.adminHost = flags.host;
+  if (flags.gatewayPort !== undefined) overrides.gatewayPort = flags.gatewayPort;
+  if (flags.dataDir !== undefined) overrides.dataDir = resolve(flags.dataDir);
+  if (flags.node !== undefined) overrides.node = flags.node;
+
+  let system: System;
+  try {
+    system = await startSystem({ spec: file, logger, overrides });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      for (const p of error.problems) process.stderr.write(formatProblem(p) + '\n');
+      return EXIT.CONFIG;
+    }
+    throw error;
+  }
+  logger.info({ file, system: system.spec.name, node: system.spec.node, admin: system.adminUrl ?? null }, 'system started');
+
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (++signals > 1) {
+      logger.warn({ signal }, 'second signal: exiting without waiting for the stop to finish');
+      process.exit(EXIT.ROOT_GAVE_UP);
+    }
+    logger.info({ signal }, 'stopping');
+    void system.stop();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+
+  const exit = await system.stopped;
+  process.off('SIGTERM', onSignal);
+  process.off('SIGINT', onSignal);
+  if (exit.reason === 'failed') {
+    logger.error({ err: exit.error }, 'the root supervisor gave up; system stopped');
+    return EXIT.ROOT_GAVE_UP;
+  }
+  logger.info('system stopped');
+  return EXIT.OK;
+}

@@ -1,0 +1,18 @@
+/**
+ * Overseer's public API: start a supervision tree, check a spec, and the types and errors
+ * users handle. Everything else is internal.
+ */
+export { startSystem, type StartSystemOptions } from './system/start-system.js';
+export type { System, SystemExit } from './system/system.js';
+export type { StatusNode } from './system/status.js';
+export { runtimeOf, type ActorRuntime } from './system/context.js';
+export { STOP_EVENT, READY_TAG } from './actors/logic-traits.js';
+export type { Message, ActorStatus } from './actors/cell.js';
+export type { AskOptions } from './actors/reply.js';
+export type { ExitReason } from './actors/exit-reasons.js';
+export { loadSpecFile, loadSpecObject, checkFiles, systemJsonSchema } from './spec/index.js';
+export type * from './spec/types.js';
+export type { EventEnvelope, RuntimeEvent, RuntimeEventType, RuntimeEventData, EventInput } from './events/catalogue.js';
+export type { EventBus, Subscription, SubscribeOptions } from './events/index.js';
+export * from './shared/errors.js';
+export { systemClock, type Clock } from './shared/clock.js';

@@ -1,0 +1,65 @@
+/**
+ * The boundary: file or object → every problem at once, or a frozen SystemSpec plus the
+ * logic loaded from `module:` references. Steps: syntax → schema → rules → modules → env.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { AnyActorLogic } from 'xstate';
+import { ConfigError, type ConfigProblem } from '../shared/errors.js';
+import { mergeOverrides, type SpecOverrides } from './env.js';
+import { loadModules, moduleRefs } from './modules.js';
+import { deepFreeze, normalize } from './normalize.js';
+import { parseSource, type SourceDoc } from './positions.js';
+import { issuesToProblems, sortProblems } from './problems.js';
+import { checkRules } from './rules.js';
+import { systemFile } from './schema.js';
+import type { SystemSpec } from './types.js';
+
+export interface LoadOptions {
+  /** Names of registered behaviours (built-ins + embedded). Unknown names are config errors. */
+  behaviours: ReadonlySet<string>;
+  /** Environment for OVERSEER_* overrides; default process.env. */
+  env?: Record<string, string | undefined>;
+  /** CLI flags / embedded options: they win over the environment, which wins over the file. */
+  overrides?: SpecOverrides;
+}
+
+export interface LoadedSpec {
+  spec: SystemSpec;
+  /** Logic loaded from `module:` refs, keyed by the WorkerSpec.behaviour assigned to them. */
+  modules: ReadonlyMap<string, AnyActorLogic>;
+}
+
+/** Loads, validates and normalizes a YAML or JSON config file; throws ConfigError with every problem. */
+export async function loadSpecFile(file: string, options: LoadOptions): Promise<LoadedSpec> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError([{ file, line: 0, col: 0, path: '', message: `cannot read config file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` }]);
+  }
+  const source = parseSource(text);
+  if (source.syntaxErrors.length > 0) {
+    throw new ConfigError(source.syntaxErrors.map((e) => ({ file, line: e.line, col: e.col, path: '', message: `syntax error: ${e.message}` })));
+  }
+  return validate(source.value, file, dirname(resolve(file)), source, options);
+}
+
+/** The same rules for an already-parsed object (embedded API); problems carry no line/column. */
+export async function loadSpecObject(input: unknown, options: LoadOptions & { baseDir?: string; file?: string }): Promise<LoadedSpec> {
+  return validate(input, options.file ?? '<spec>', options.baseDir ?? process.cwd(), undefined, options);
+}
+
+async function validate(raw: unknown, file: string, baseDir: string, source: SourceDoc | undefined, options: LoadOptions): Promise<LoadedSpec> {
+  const problems: ConfigProblem[] = [];
+  const { overrides, problems: envProblems } = mergeOverrides(options.env ?? process.env, options.overrides);
+  problems.push(...envProblems);
+  const parsed = systemFile.safeParse(raw);
+  if (!parsed.success) throw new ConfigError([...sortProblems(issuesToProblems(parsed.error.issues, raw, file, source)), ...problems]);
+  problems.unshift(...checkRules(parsed.data, options.behaviours, file, source));
+  const loaded = await loadModules(moduleRefs(parsed.data.spec.children), baseDir, file, source);
+  problems.unshift(...loaded.problems);
+  if (problems.length > 0) throw new ConfigError(sortProblems(problems));
+  const spec = deepFreeze(normalize(parsed.data, baseDir, overrides, source ? resolve(file) : undefined));
+  return { spec, modules: loaded.modules };
+}

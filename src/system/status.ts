@@ -1,0 +1,44 @@
+/**
+ * The tree as data, for `system.status()`, GET /status and `overseer status`: one node per
+ * supervisor and worker with status, readiness, restarts, last exit and mailbox figures.
+ */
+import type { ExitRecord } from '../actors/exit-reasons.js';
+import type { ActorStatus } from '../actors/cell.js';
+import type { Child } from '../supervisor/services.js';
+import type { Supervisor } from '../supervisor/supervisor.js';
+
+export interface StatusNode {
+  id: string;
+  path: string;
+  type: 'supervisor' | 'worker';
+  behaviour?: string;
+  strategy?: string;
+  status: ActorStatus;
+  ready: boolean;
+  required: boolean;
+  restarts: number;
+  lastExit: ExitRecord | null;
+  mailbox?: { depth: number; capacity: number; dropped: number };
+  startedAt: string | null;
+  instance: string | null;
+  params?: Readonly<Record<string, unknown>>;
+  children?: StatusNode[];
+}
+
+export function describeTree(node: Child): StatusNode {
+  const common = {
+    id: node.id,
+    path: node.path,
+    status: node.status,
+    ready: node.ready,
+    required: node.spec.readiness.required,
+    restarts: node.restarts,
+    lastExit: node.lastExit ?? null,
+    startedAt: node.startedAt === undefined ? null : new Date(node.startedAt).toISOString(),
+    instance: node.instance ?? null,
+  };
+  if (node.kind === 'worker') {
+    return { ...common, type: 'worker', behaviour: node.spec.behaviour, mailbox: node.mailboxStats, params: node.spec.params };
+  }
+  return { ...common, type: 'supervisor', strategy: node.spec.strategy, children: (node as Supervisor).list().map(describeTree) };
+}

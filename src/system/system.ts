@@ -1,0 +1,247 @@
+/**
+ * A running system: the root supervisor, the bus, the path index and the embedded API
+ * (send, ask, dynamic children, status, ready, stop). Created by startSystem(); everything
+ * here routes to the supervisor or cell that owns the path.
+ */
+import type { AnyActorLogic, AnyActorRef } from 'xstate';
+import type { ActorCell, Message } from '../actors/cell.js';
+import { ask, type AskOptions } from '../actors/reply.js';
+import type { BehaviourRegistry } from '../actors/registry.js';
+import { EventBus } from '../events/index.js';
+import type { EventEnvelope, EventInput, RuntimeEventData, RuntimeEventType } from '../events/catalogue.js';
+import type { Clock } from '../shared/clock.js';
+import { NotASupervisorError, NotRunningError, ReadyTimeoutError, UnknownActorError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import type { SystemSpec } from '../spec/types.js';
+import type { Child, SupervisorParent, SupervisorServices } from '../supervisor/services.js';
+import { stopWithin } from '../supervisor/shutdown.js';
+import { Supervisor } from '../supervisor/supervisor.js';
+import { validateChildSpec } from './child-spec.js';
+import { attachRuntime, type RuntimeHost } from './context.js';
+import { logEvent } from './event-logger.js';
+import { describeTree, type StatusNode } from './status.js';
+
+export interface SystemExit {
+  /** `stopped`: stop() was called; `failed`: the root supervisor gave up. */
+  reason: 'stopped' | 'failed';
+  error?: Error;
+}
+
+export interface SystemParts {
+  spec: SystemSpec;
+  registry: BehaviourRegistry;
+  logger: Logger;
+  clock: Clock;
+  random: () => number;
+}
+
+export class System implements SupervisorParent, RuntimeHost {
+  readonly spec: SystemSpec;
+  readonly events: EventBus;
+  readonly logger: Logger;
+  /** Resolves once the system has stopped, saying why (the CLI exits 1 on `failed`). */
+  readonly stopped: Promise<SystemExit>;
+  /** Base URL of the admin endpoint, when one listens (set by the control plane). */
+  adminUrl: string | undefined;
+  /** @internal The control plane announced initialization (once per system, not per restart). */
+  initialized = false;
+  private isReady = false;
+  private readonly root: Supervisor;
+  private readonly index = new Map<string, Child>();
+  private readonly clock: Clock;
+  private readonly registry: BehaviourRegistry;
+  private readyWaiters: (() => void)[] = [];
+  private stopRequested: Promise<void> | undefined;
+  private resolveStopped!: (exit: SystemExit) => void;
+
+  constructor(parts: SystemParts) {
+    const { spec, registry, logger, clock, random } = parts;
+    this.spec = spec;
+    this.logger = logger;
+    this.clock = clock;
+    this.registry = registry;
+    this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
+    this.events = new EventBus({ system: spec.name, node: spec.node, clock, logger });
+    this.events.subscribe('event-logger', { handler: (e: EventEnvelope) => logEvent(logger, e), buffer: 10_000 });
+    this.events.subscribe('system-readiness', {
+      types: ['system_ready', 'system_degraded', 'system_stopping'],
+      buffer: 100,
+      mode: 'critical',
+      handler: (e: EventEnvelope) => this.onSystemEvent(e),
+    });
+    const services: SupervisorServices = {
+      clock,
+      random,
+      publish: <T extends RuntimeEventType>(type: T, source: string, data: RuntimeEventData[T]) => void this.events.publish({ type, source, data }),
+      logicFor: (name: string): AnyActorLogic => registry.get(name),
+      register: (child) => void this.index.set(child.path, child),
+      unregister: (child) => {
+        if (this.index.get(child.path) === child) this.index.delete(child.path);
+      },
+      attach: (cell: ActorCell, actor: AnyActorRef) => attachRuntime(actor, cell, this),
+      internalError: (path, error) => logger.error({ err: error, path }, 'overseer internal error'),
+    };
+    this.root = new Supervisor('root', spec.root, services, this);
+    this.index.set('root', this.root);
+  }
+
+  get self(): System {
+    return this;
+  }
+
+  /** The root supervisor runs: what /livez reports. */
+  get live(): boolean {
+    return this.root.running;
+  }
+
+  /** stop() was called or the root gave up: readiness is gone from this moment on. */
+  get stopping(): boolean {
+    return this.stopRequested !== undefined;
+  }
+
+  /** @internal Starts the tree; the control plane (its first child) starts the bus. */
+  async start(): Promise<void> {
+    await this.root.start();
+    this.events.start(); // idempotent; covers trees started without a control plane
+  }
+
+  /** Resolves on system_ready (at once if the system is ready now); rejects with the missing systems after timeoutMs. */
+  ready(options: { timeoutMs?: number } = {}): Promise<void> {
+    if (this.isReady) return Promise.resolve();
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    return new Promise<void>((resolve, reject) => {
+      const timer = this.clock.setTimeout(() => {
+        this.readyWaiters = this.readyWaiters.filter((w) => w !== done);
+        reject(new ReadyTimeoutError(timeoutMs, this.missing()));
+      }, timeoutMs);
+      const done = () => {
+        this.clock.clearTimeout(timer);
+        resolve();
+      };
+      this.readyWaiters.push(done);
+    });
+  }
+
+  /** The tree as served by GET /status. */
+  status(): StatusNode {
+    return describeTree(this.root);
+  }
+
+  send(path: string, message: Message): void {
+    this.worker(path).send(message);
+  }
+
+  ask<R = unknown>(path: string, message: Message, options: AskOptions = {}): Promise<R> {
+    return ask<R>(path, message, options, this.clock, (m) => this.worker(path).send(m));
+  }
+
+  publish(event: EventInput): number {
+    return this.events.publish(event);
+  }
+
+  /** Validates `spec` like a config child (ConfigError if invalid), then starts it under the supervisor at `supervisorPath`. */
+  async startChild(supervisorPath: string, spec: unknown): Promise<{ path: string; instance: string | undefined }> {
+    const parent = this.supervisor(supervisorPath);
+    const child = await parent.startChild(await validateChildSpec(spec, parent === this.root, this.registry));
+    return { path: child.path, instance: child.instance };
+  }
+
+  terminateChild(path: string): Promise<void> {
+    const [parent, id] = this.parentOf(path);
+    return parent.terminateChild(id);
+  }
+
+  async restartChild(path: string): Promise<{ path: string; instance: string | undefined }> {
+    const [parent, id] = this.parentOf(path);
+    const child = await parent.restartChild(id);
+    return { path: child.path, instance: child.instance };
+  }
+
+  deleteChild(path: string): Promise<void> {
+    const [parent, id] = this.parentOf(path);
+    return parent.deleteChild(id);
+  }
+
+  /** Stops the tree in reverse start order within `stopTimeoutMs`; idempotent. */
+  stop(): Promise<void> {
+    this.stopRequested ??= this.shutdown({ reason: 'stopped' });
+    return this.stopRequested;
+  }
+
+  // ---- SupervisorParent: the root reports here -----------------------------------------
+
+  onExit(_root: Supervisor, _reason: string, error: unknown): void {
+    // The root gave up and has already stopped its children: the system ends.
+    this.stopRequested ??= this.shutdown({ reason: 'failed', error: error as Error });
+  }
+
+  onReadiness(): void {
+    // System readiness is the control plane's call (system_ready), not the root's.
+  }
+
+  /** Restarts of the actor at `path` within its supervisor's intensity window. */
+  recentRestarts(path: string): number {
+    const cut = path.lastIndexOf('/');
+    const parent = cut < 0 ? undefined : this.index.get(path.slice(0, cut));
+    return parent?.kind === 'supervisor' ? parent.recentRestarts(path.slice(cut + 1)) : 0;
+  }
+
+  private onSystemEvent(event: EventEnvelope): void {
+    this.isReady = event.type === 'system_ready';
+    if (!this.isReady) return;
+    const waiters = this.readyWaiters;
+    this.readyWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  // ---- internals ------------------------------------------------------------------------
+
+  private async shutdown(exit: SystemExit): Promise<void> {
+    this.isReady = false;
+    this.events.publish({ type: 'system_stopping', data: {} });
+    // Let every subscriber (the control plane, SSE clients) see system_stopping before any child stops.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    await stopWithin(this.spec.stopTimeoutMs, this.clock, () => this.root.stop('infinity'), () => this.root.kill());
+    this.events.publish({ type: 'system_stopped', data: {} });
+    await Promise.resolve(); // let the event logger see system_stopped
+    this.events.close();
+    this.resolveStopped(exit);
+  }
+
+  /** Required actors that are not ready now. */
+  private missing(): string[] {
+    const out: string[] = [];
+    const visit = (node: Child) => {
+      if (node !== this.root && node.spec.readiness.required && !node.ready) out.push(node.path);
+      if (node.kind === 'supervisor') node.list().forEach(visit);
+    };
+    visit(this.root);
+    return out;
+  }
+
+  private lookup(path: string): Child {
+    const child = this.index.get(path);
+    if (!child) throw new UnknownActorError(path);
+    return child;
+  }
+
+  private worker(path: string): ActorCell {
+    if (this.stopRequested) throw new NotRunningError('the system');
+    const child = this.lookup(path);
+    if (child.kind !== 'worker') throw new UnknownActorError(path);
+    return child;
+  }
+
+  private supervisor(path: string): Supervisor {
+    const child = this.lookup(path);
+    if (child.kind !== 'supervisor') throw new NotASupervisorError(path);
+    return child;
+  }
+
+  private parentOf(path: string): [Supervisor, string] {
+    this.lookup(path);
+    const cut = path.lastIndexOf('/');
+    if (cut < 0) throw new UnknownActorError(path); // the root has no parent
+    return [this.supervisor(path.slice(0, cut)), path.slice(cut + 1)];
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Shared benchmark fixtures: the same behaviours run raw and supervised, and a system built
+ * straight from a normalized spec (no config parsing), so only runtime costs are measured.
+ */
+import { assign, createActor, fromCallback, setup, type AnyActorLogic } from 'xstate';
+import { BehaviourRegistry } from '../../src/actors/registry.js';
+import { silentLogger } from '../../src/shared/logger.js';
+import { systemClock } from '../../src/shared/clock.js';
+import type { ChildSpec, SystemSpec } from '../../src/spec/types.js';
+import { System } from '../../src/system/system.js';
+import { supervisor, worker } from '../support/specs.js';
+import type { ActorCell } from '../../src/actors/cell.js';
+
+export const counterMachine = setup({ types: {} as { context: { n: number }; events: { type: 'inc' } | { type: 'crash' } } }).createMachine({
+  context: { n: 0 },
+  on: {
+    inc: { actions: assign({ n: ({ context }) => context.n + 1 }) },
+    crash: {
+      actions: () => {
+        throw new Error('crash');
+      },
+    },
+  },
+});
+
+export let callbackCount = 0;
+export const counterCallback = fromCallback<{ type: string }>(({ receive }) => {
+  receive((e) => {
+    if (e.type === 'crash') throw new Error('crash');
+    callbackCount++;
+  });
+});
+
+export function rawActor(logic: AnyActorLogic) {
+  return createActor(logic).start();
+}
+
+export async function benchSystem(children: ChildSpec[], intensity = { maxRestarts: 1e9, periodMs: 1000 }): Promise<System> {
+  const spec: SystemSpec = {
+    apiVersion: 'overseer/v1',
+    name: 'bench',
+    node: 'bench',
+    admin: { host: '127.0.0.1', port: false },
+    dataDir: '/tmp',
+    stopTimeoutMs: 30_000,
+    root: supervisor('root', children, { intensity, start: 'parallel' }),
+  };
+  const registry = new BehaviourRegistry([
+    ['machine', counterMachine],
+    ['callback', counterCallback],
+  ]);
+  const system = new System({ spec, registry, logger: silentLogger(), clock: systemClock, random: Math.random });
+  await system.start();
+  return system;
+}
+
+export const machineWorker = (id: string) => worker(id, 'machine', { mailbox: { capacity: 1000, overflow: 'drop_newest' } });
+export const callbackWorker = (id: string) => worker(id, 'callback');
+
+/** @internal reach the cell behind a path (benchmarks only). */
+export function cellOf(system: System, path: string): ActorCell {
+  return (system as unknown as { index: Map<string, ActorCell> }).index.get(path)!;
+}
+
+export function gc(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
