@@ -10,6 +10,7 @@ import { MailboxFullError, NotRunningError } from '../shared/errors.js';
 import type { Shutdown, WorkerSpec } from '../spec/types.js';
 import { exitReasonOf, type ActorOutcome, type ExitReason, type ExitRecord } from './exit-reasons.js';
 import { READY_TAG, STOP_EVENT, traitsOf } from './logic-traits.js';
+import { releaseAfterError } from './release.js';
 import { BoundedQueue } from '../shared/bounded-queue.js';
 
 /** A message to an actor: an XState event, with any payload. */
@@ -91,7 +92,10 @@ export class ActorCell {
     const readiness = this.readinessSource();
     actor.subscribe({
       next: readiness === 'tag' || readiness === 'tag+emit' ? (s: Snapshot<unknown>) => this.onSnapshot(actor, s) : undefined,
-      error: (err: unknown) => this.ended(actor, 'error', err),
+      error: (err: unknown) => {
+        releaseAfterError(actor);
+        this.ended(actor, 'error', err);
+      },
       complete: () => this.ended(actor, actor.getSnapshot().status === 'done' ? 'done' : 'stopped', undefined),
     });
     if (readiness === 'emit' || readiness === 'tag+emit') {

@@ -89,9 +89,10 @@ export class System implements SupervisorParent, RuntimeHost {
     return this;
   }
 
-  /** The root supervisor runs: what /livez reports. */
+  /** The root supervisor runs (stopping included: a draining process is alive): what /livez reports. */
   get live(): boolean {
-    return this.root.running;
+    const status = this.root.status;
+    return status !== 'stopped' && status !== 'failed';
   }
 
   /** stop() was called or the root gave up: readiness is gone from this moment on. */
@@ -146,7 +147,7 @@ export class System implements SupervisorParent, RuntimeHost {
     return { path: child.path, instance: child.instance };
   }
 
-  terminateChild(path: string): Promise<void> {
+  async terminateChild(path: string): Promise<void> {
     const [parent, id] = this.parentOf(path);
     return parent.terminateChild(id);
   }
@@ -157,7 +158,7 @@ export class System implements SupervisorParent, RuntimeHost {
     return { path: child.path, instance: child.instance };
   }
 
-  deleteChild(path: string): Promise<void> {
+  async deleteChild(path: string): Promise<void> {
     const [parent, id] = this.parentOf(path);
     return parent.deleteChild(id);
   }
@@ -199,8 +200,8 @@ export class System implements SupervisorParent, RuntimeHost {
   private async shutdown(exit: SystemExit): Promise<void> {
     this.isReady = false;
     this.events.publish({ type: 'system_stopping', data: {} });
-    // Let every subscriber (the control plane, SSE clients) see system_stopping before any child stops.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    // Every handler (control plane, event logger, SSE clients) sees system_stopping before any child stops.
+    this.events.flush();
     await stopWithin(this.spec.stopTimeoutMs, this.clock, () => this.root.stop('infinity'), () => this.root.kill());
     this.events.publish({ type: 'system_stopped', data: {} });
     await Promise.resolve(); // let the event logger see system_stopped

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fromCallback } from 'xstate';
 import type { System } from '../../src/system/system.js';
-import { counter, warmup } from '../support/behaviours.js';
+import { counter, slowStopper, warmup } from '../support/behaviours.js';
+import type { EventEnvelope } from '../../src/events/catalogue.js';
 import { adminSystem, waitFor } from './harness.js';
 
 let current: System | undefined;
@@ -16,23 +17,30 @@ describe('readiness protocol', () => {
   it('initialization_started, 5 × starting, 5 × ready each followed by systems_pending, then exactly one system_ready', async () => {
     const t = await adminSystem(FIVE.map((id) => ({ id, behaviour: 'warmup' })), { warmup }, { start: 'parallel' });
     current = t.system;
-    for (const id of ['store', 'gateway', 'cluster', 'persistence', 'notification']) t.system.send(`root/${id}`, { type: 'warm' });
+    const order = ['store', 'gateway', 'cluster', 'persistence', 'notification'];
+    for (const [i, id] of order.entries()) {
+      t.system.send(`root/${id}`, { type: 'warm' });
+      // each actor becomes ready on its own time, as real subsystems do
+      await waitFor(() => t.types().filter((x) => x === 'systems_pending' || x === 'system_ready').length === i + 1);
+    }
     await t.system.ready({ timeoutMs: 2000 });
-    const seq = t.system.events.recent().filter((e) => e.source !== 'root/control-plane' || e.type !== 'subsystem_starting');
-    const relevant = seq
-      .filter((e) => ['initialization_started', 'systems_pending', 'system_ready'].includes(e.type) || (['subsystem_starting', 'subsystem_ready'].includes(e.type) && FIVE.some((id) => (e.data as { system: string }).system === `root/${id}`)))
-      .map((e) => e.type);
-    expect(relevant[0]).toBe('initialization_started');
-    expect(relevant.slice(1, 6)).toEqual(Array(5).fill('subsystem_starting'));
-    expect(relevant.slice(6)).toEqual([
+    const isFive = (e: EventEnvelope) => FIVE.some((id) => (e.data as { system?: string }).system === `root/${id}`);
+    const relevant = t.system.events
+      .recent()
+      .filter((e) => ['initialization_started', 'systems_pending', 'system_ready'].includes(e.type) || (['subsystem_starting', 'subsystem_ready'].includes(e.type) && isFive(e)));
+    expect(relevant[0]!.type).toBe('initialization_started');
+    expect(relevant[0]!.data).toEqual({ expectedSystems: FIVE.map((id) => `root/${id}`) });
+    expect(relevant.slice(1, 6).map((e) => e.type)).toEqual(Array(5).fill('subsystem_starting'));
+    expect(relevant.slice(6).map((e) => e.type)).toEqual([
       'subsystem_ready', 'systems_pending', 'subsystem_ready', 'systems_pending', 'subsystem_ready', 'systems_pending',
       'subsystem_ready', 'systems_pending', 'subsystem_ready', 'system_ready',
     ]);
-    const init = t.system.events.recent({ types: ['initialization_started'] })[0]!;
-    expect(init.data).toEqual({ expectedSystems: FIVE.map((id) => `root/${id}`) });
+    const pending = relevant.filter((e) => e.type === 'systems_pending').map((e) => (e.data as { missingSystems: string[] }).missingSystems.length);
+    expect(pending).toEqual([4, 3, 2, 1]);
+    expect(relevant[7]!.data).toEqual({ missingSystems: FIVE.filter((id) => id !== 'store').map((id) => `root/${id}`), readySystems: ['root/store'] });
     const ready = t.system.events.recent({ types: ['system_ready'] });
     expect(ready).toHaveLength(1);
-    expect((ready[0]!.data as { readySystems: string[] }).readySystems.sort()).toEqual(FIVE.map((id) => `root/${id}`).sort());
+    expect((ready[0]!.data as { readySystems: string[] }).readySystems).toEqual(FIVE.map((id) => `root/${id}`));
   });
 
   it('a required actor crashing after readiness degrades the system; /readyz 503 in backoff, /livez 200; then ready again', async () => {
@@ -79,18 +87,21 @@ describe('readiness protocol', () => {
   });
 
   it('stopping drops readiness before any child stops', async () => {
-    const t = await adminSystem([{ id: 'a', behaviour: 'counter' }], { counter });
+    const t = await adminSystem([{ id: 'a', behaviour: 'counter' }, { id: 'slow', behaviour: 'slowStopper', shutdown: 5000 }], { counter, slowStopper });
     current = t.system;
     await t.system.ready({ timeoutMs: 2000 });
-    let readyzDuringStop = 0;
-    const url = t.system.adminUrl!;
-    const sub = t.system.events.subscribe('probe', { types: ['subsystem_stopping'], lateJoin: true, buffer: 10, handler: () => undefined });
     const stopping = t.system.stop();
-    readyzDuringStop = (await fetch(url + '/readyz')).status;
+    await waitFor(() => t.system.status().children![2]!.status === 'stopping');
+    // a child is stopping (it has 5 s of injected time to finish): readiness is already gone
+    const during = await t.get('/readyz?verbose');
+    expect(during.status).toBe(503);
+    expect(during.text).toContain('[-]shutdown stopping');
+    expect((await t.get('/livez')).status).toBe(200);
+    await t.clock.advance(5000);
     await stopping;
-    sub.unsubscribe();
-    expect(readyzDuringStop).toBe(503);
     const order = t.system.events.recent().map((e) => e.type);
+    expect(order.indexOf('system_stopping')).toBeGreaterThanOrEqual(0);
     expect(order.indexOf('system_stopping')).toBeLessThan(order.indexOf('subsystem_stopping'));
+    expect(order.at(-1)).toBe('system_stopped');
   });
 });
