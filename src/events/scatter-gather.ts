@@ -55,12 +55,14 @@ export function scatterGather<R>(bus: EventBus, request: { type: string; data?: 
     const onAbort = () => finish(new RequestAbortedError(request.type, partial(), options.signal?.reason));
     const sub = bus.subscribe(`request:${request.type}:${requestId}`, {
       types: [`${request.type}.response`],
+      // Concurrent requests of one type share the response type: buffer only our own.
+      where: (event) => (event.data as ResponseData).requestId === requestId,
       buffer: Math.max(16, expected.size * 2),
       mode: 'critical',
       lateJoin: true,
       handler: (event: EventEnvelope) => {
         const r = event.data as ResponseData;
-        if (r.requestId !== requestId || !expected.has(r.responder) || got.has(r.responder)) return;
+        if (!expected.has(r.responder) || got.has(r.responder)) return;
         got.set(r.responder, r.data);
         if (got.size >= min) finish();
       },

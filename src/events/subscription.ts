@@ -17,6 +17,8 @@ export interface DropInfo {
 export interface SubscribeOptions {
   /** Only these event types (default: all). */
   types?: readonly string[];
+  /** Only events this predicate accepts, checked before buffering (so others take no room). */
+  where?: (event: EventEnvelope) => boolean;
   /** Buffer capacity (default 100). */
   buffer?: number;
   /** `critical` drops also call `onDrop` and publish a rate-limited `messages_dropped`; `lossy` only counts. */
@@ -50,6 +52,7 @@ class Pending {
 
 export class BusSubscription implements Subscription {
   readonly types: ReadonlySet<string> | null;
+  readonly where: ((event: EventEnvelope) => boolean) | undefined;
   readonly mode: 'lossy' | 'critical';
   readonly capacity: number;
   delivered = 0;
@@ -71,6 +74,7 @@ export class BusSubscription implements Subscription {
     private readonly onHandlerError: (sub: BusSubscription, error: unknown) => void,
   ) {
     this.types = options.types ? new Set(options.types) : null;
+    this.where = options.where;
     this.mode = options.mode ?? 'lossy';
     this.capacity = options.buffer ?? 100;
     this.queue = new BoundedQueue(this.capacity, 'drop_newest');
@@ -87,8 +91,9 @@ export class BusSubscription implements Subscription {
     return this.queue.depth;
   }
 
-  /** Takes an event if there is room; returns whether it was accepted. */
+  /** Takes an event if it matches and there is room; returns whether it was accepted. */
   offer(event: Envelope): boolean {
+    if (this.where !== undefined && !this.where(event)) return false;
     const waiter = this.waiter;
     if (waiter !== undefined) {
       this.waiter = undefined;
