@@ -246,6 +246,8 @@ export class Supervisor implements SupervisorParent {
       const launched = this.launch(child, restarting);
       if (!sequential) {
         if (launched) started.push(launched);
+        // A mass start yields now and then: event subscribers drain, the event loop breathes.
+        if ((i & 255) === 255) await Promise.resolve();
         continue;
       }
       if (launched) await launched;

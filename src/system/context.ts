@@ -35,18 +35,19 @@ export interface RuntimeHost {
 }
 
 type Entry = { cell: ActorCell; host: RuntimeHost; instance: string };
-// Global, not module-local: a behaviour module may import `overseer` through another path
-// (the package name vs. a relative build) and must still find the actors this runtime made.
-const REGISTRY = Symbol.for('overseer.runtimeOf');
-const cells: WeakMap<AnyActorRef, Entry> = ((globalThis as Record<symbol, unknown>)[REGISTRY] ??= new WeakMap()) as WeakMap<AnyActorRef, Entry>;
+// Kept on the XState system of the supervised actor (one per root actor), so the actor and
+// every actor it invokes or spawns share it. A registered symbol, not a module-local one: a
+// behaviour module may import `overseer` through another path and must still find it.
+const RUNTIME = Symbol.for('overseer.runtime');
+type WithRuntime = { [RUNTIME]?: Entry };
 
 /** @internal Called by the runtime when it creates an actor, before it starts. */
 export function attachRuntime(actor: AnyActorRef, cell: ActorCell, host: RuntimeHost): void {
-  cells.set(actor, { cell, host, instance: cell.instance ?? '' });
+  (actor.system as WithRuntime)[RUNTIME] = { cell, host, instance: cell.instance ?? '' };
 }
 
 /**
- * The runtime handle of a supervised actor.
+ * The runtime handle of a supervised actor (also from actors it invokes or spawns).
  * @example
  * const worker = fromCallback(({ self, receive }) => {
  *   const rt = runtimeOf(self);
@@ -54,7 +55,7 @@ export function attachRuntime(actor: AnyActorRef, cell: ActorCell, host: Runtime
  * });
  */
 export function runtimeOf(self: AnyActorRef): ActorRuntime {
-  const entry = cells.get(self);
+  const entry = (self.system as WithRuntime | undefined)?.[RUNTIME];
   if (!entry) throw new Error('runtimeOf: this actor is not supervised by Overseer');
   const { cell, host, instance } = entry;
   let logger: Logger | undefined;

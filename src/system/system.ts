@@ -129,7 +129,9 @@ export class System implements SupervisorParent, RuntimeHost {
   }
 
   send(path: string, message: Message): void {
-    this.worker(path).send(message);
+    const child = this.index.get(path);
+    if (child !== undefined && child.kind === 'worker' && this.stopRequested === undefined) return child.send(message);
+    this.worker(path).send(message); // the slow path names the problem
   }
 
   ask<R = unknown>(path: string, message: Message, options: AskOptions = {}): Promise<R> {

@@ -1,0 +1,100 @@
+/**
+ * Bus benchmarks: publish to one subscriber, fan-out to ten, scatter-gather with three
+ * responders. Baseline: Node's EventEmitter (synchronous, unbounded, not isolated), and a
+ * raw promise resolved by three listeners for scatter-gather. Delivery work is counted: each
+ * run ends only when every handler has seen every event.
+ */
+import { EventEmitter } from 'node:events';
+import { EventBus } from '../../src/events/index.js';
+import type { Scenario } from './harness.js';
+
+const within = (x: number) => (r: number) => r <= x;
+const atMost = (ns: number) => (_r: number, ours: number) => ours <= ns;
+/** Publishers yield every 64 events, as real ones do between I/O turns. */
+const BATCH = 63;
+
+function fanOut(subscribers: number, n: number): Scenario {
+  return {
+    name: `bus publish → ${subscribers} subscriber${subscribers > 1 ? 's' : ''} (per event)`,
+    ours: {
+      label: 'overseer EventBus',
+      n,
+      async run(count) {
+        const bus = new EventBus({ system: 'b', node: 'b' });
+        let seen = 0;
+        for (let s = 0; s < subscribers; s++) bus.subscribe(`s${s}`, { buffer: count, handler: () => void seen++ });
+        bus.start();
+        const data = { x: 1 };
+        const t0 = process.hrtime.bigint();
+        for (let i = 0; i < count; i++) {
+          bus.publish({ type: 'tick', data });
+          if ((i & BATCH) === BATCH) await Promise.resolve(); // publishers yield; let the drains run
+        }
+        while (seen < count * subscribers) await Promise.resolve();
+        return { value: Number(process.hrtime.bigint() - t0) / count, unit: 'ns' };
+      },
+    },
+    baselines: [
+      {
+        label: 'EventEmitter',
+        n,
+        async run(count) {
+          const ee = new EventEmitter();
+          ee.setMaxListeners(0);
+          let seen = 0;
+          for (let s = 0; s < subscribers; s++) ee.on('tick', () => void seen++);
+          const data = { x: 1 };
+          const t0 = process.hrtime.bigint();
+          for (let i = 0; i < count; i++) ee.emit('tick', { type: 'tick', data });
+          if (seen !== count * subscribers) throw new Error('lost events');
+          return { value: Number(process.hrtime.bigint() - t0) / count, unit: 'ns' };
+        },
+      },
+    ],
+    targets:
+      subscribers === 1
+        ? [{ baseline: 'EventEmitter', text: 'issue 3: ≤ 100 ns per event', ok: atMost(100) }]
+        : [{ baseline: 'EventEmitter', text: '≤ 1.5× EventEmitter (issue 6: ≤ 1.0×)', ok: within(1.5) }],
+  };
+}
+
+const gatherN = 20_000;
+const scatter: Scenario = {
+  name: 'bus scatter-gather, 3 responders (per request)',
+  ours: {
+    label: 'overseer bus.request',
+    n: gatherN,
+    async run(count) {
+      const bus = new EventBus({ system: 'b', node: 'b', ringSize: 0 });
+      for (const r of ['a', 'b', 'c']) bus.subscribe(r, { types: ['q'], handler: (e) => void bus.respond(e, r, 1) });
+      bus.start();
+      const t0 = process.hrtime.bigint();
+      for (let i = 0; i < count; i++) await bus.request({ type: 'q' }, { expectedResponders: ['a', 'b', 'c'] });
+      return { value: Number(process.hrtime.bigint() - t0) / count, unit: 'ns' };
+    },
+  },
+  baselines: [
+    {
+      label: 'EventEmitter + promise',
+      n: gatherN,
+      async run(count) {
+        const ee = new EventEmitter();
+        for (const r of ['a', 'b', 'c']) ee.on('q', (reply: (who: string) => void) => reply(r));
+        const t0 = process.hrtime.bigint();
+        for (let i = 0; i < count; i++) {
+          await new Promise<void>((resolve) => {
+            const got = new Set<string>();
+            ee.emit('q', (who: string) => {
+              got.add(who);
+              if (got.size === 3) resolve();
+            });
+          });
+        }
+        return { value: Number(process.hrtime.bigint() - t0) / count, unit: 'ns' };
+      },
+    },
+  ],
+  targets: [{ baseline: 'EventEmitter + promise', text: 'issue 3: ≤ 5 µs per request', ok: atMost(5000) }],
+};
+
+export const scenarios: Scenario[] = [fanOut(1, 1_000_000), fanOut(10, 200_000), scatter];
