@@ -71,7 +71,7 @@ export class EventBus {
       this.options.node,
       input.source ?? 'root',
       input.data ?? {},
-      this.clock.now(),
+      this.stamp(),
       input.coalesce === true,
     );
     this.recentEvents.add(event);
@@ -148,6 +148,25 @@ export class EventBus {
   /** Ends every subscription (their iterators finish). */
   close(): void {
     for (const sub of [...this.subs]) sub.unsubscribe();
+  }
+
+  private stampAt = 0;
+  private stampUses = 0;
+  private readonly expireStamp = () => void (this.stampUses = 0);
+
+  /**
+   * Publish time, read from the clock once per synchronous burst of at most 64 events (the
+   * read costs a third of a publish); the next microtask expires it, so an event is never
+   * stamped with the time of an earlier turn.
+   */
+  private stamp(): number {
+    if (this.stampUses > 0) {
+      this.stampUses--;
+      return this.stampAt;
+    }
+    if (this.stampUses === 0) queueMicrotask(this.expireStamp);
+    this.stampUses = 63;
+    return (this.stampAt = this.clock.now());
   }
 
   private deliver(event: Envelope): number {

@@ -28,7 +28,7 @@ export class RecentEvents {
   add(event: Envelope): void {
     if (this.capacity === 0) return;
     this.slots[this.next] = event;
-    this.next = (this.next + 1) % this.capacity;
+    if (++this.next === this.capacity) this.next = 0;
     if (this.count < this.capacity) this.count++;
   }
 

@@ -129,12 +129,18 @@ export class BusSubscription implements Subscription {
     this.scheduled = false;
     const handler = this.handler;
     if (handler === undefined) return;
-    for (let item = this.take(); item !== undefined; item = this.take()) {
+    let item = this.take();
+    while (item !== undefined) {
       try {
-        handler(item);
+        // one try block for the whole burst; a throw resumes the loop with the next event
+        do {
+          handler(item);
+          item = this.take();
+        } while (item !== undefined);
       } catch (error) {
         this.failures++;
         this.onHandlerError(this, error);
+        item = this.take();
       }
     }
   }

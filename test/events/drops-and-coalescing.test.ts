@@ -46,7 +46,7 @@ describe('recent events', () => {
     bus.start();
     for (let i = 0; i < 8; i++) {
       bus.publish({ type: i % 2 ? 'odd' : 'even', data: i });
-      vi.advanceTimersByTime(10);
+      await vi.advanceTimersByTimeAsync(10); // time passes between turns
     }
     expect(bus.recent().map((e) => e.data)).toEqual([3, 4, 5, 6, 7]);
     expect(bus.recent({ types: ['odd'] }).map((e) => e.data)).toEqual([3, 5, 7]);
@@ -55,5 +55,20 @@ describe('recent events', () => {
     expect(bus.recent({ until: t5 }).map((e) => e.data)).toEqual([3, 4, 5]);
     expect(bus.recent({ where: (e) => (e.data as number) > 5 }).map((e) => e.data)).toEqual([6, 7]);
     expect(bus.recent({ limit: 2 }).map((e) => e.data)).toEqual([6, 7]);
+  });
+});
+
+describe('event time', () => {
+  it('is read once per synchronous burst and fresh on the next turn', async () => {
+    const { bus } = testBus();
+    bus.start();
+    bus.publish({ type: 'a' });
+    vi.advanceTimersByTime(5); // same synchronous run: the burst keeps its stamp
+    bus.publish({ type: 'b' });
+    await vi.advanceTimersByTimeAsync(5);
+    bus.publish({ type: 'c' });
+    const [a, b, c] = bus.recent();
+    expect(b!.time).toBe(a!.time);
+    expect(Date.parse(c!.time) - Date.parse(a!.time)).toBe(10);
   });
 });
