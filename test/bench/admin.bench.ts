@@ -1,0 +1,107 @@
+/**
+ * Control-plane benchmarks: process start → first 200 on /readyz for systems/default.yaml
+ * (baseline: `node -e 0` in the same run), and /livez and /readyz requests per second under
+ * autocannon on loopback (baseline: a bare node:http server with the same body). Servers run
+ * in child processes so the load generator does not share their thread.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import type { Measurement, Scenario } from './harness.js';
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const within = (x: number) => (r: number) => r <= x;
+
+/** Starts the CLI on a free port; resolves with its admin URL once it logs it. */
+function startCli(): Promise<{ child: ChildProcess; url: string; t0: bigint }> {
+  const t0 = process.hrtime.bigint();
+  const child = spawn(process.execPath, [CLI, 'start', 'systems/default.yaml', '--port', '0'], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      buf += c.toString();
+      const m = /"url":"(http:\/\/[^"]+)"/.exec(buf);
+      if (m) resolve({ child, url: m[1]!, t0 });
+    });
+    child.on('exit', (code) => reject(new Error(`overseer exited ${code}`)));
+  });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  const exited = new Promise((r) => child.on('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+const startup: Scenario = {
+  name: 'process start → first 200 on /readyz (default system)',
+  ours: {
+    label: 'overseer start',
+    n: 1,
+    async run() {
+      const { child, url, t0 } = await startCli();
+      for (;;) {
+        const res = await fetch(url + '/readyz').catch(() => undefined);
+        if (res?.status === 200) break;
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      const ns = Number(process.hrtime.bigint() - t0);
+      await stop(child);
+      return { value: ns, unit: 'ns' };
+    },
+  },
+  baselines: [
+    {
+      label: 'node -e 0',
+      n: 1,
+      async run() {
+        const t0 = process.hrtime.bigint();
+        await new Promise((r) => spawn(process.execPath, ['-e', '0']).on('exit', r));
+        return { value: Number(process.hrtime.bigint() - t0), unit: 'ns' };
+      },
+    },
+  ],
+  targets: [{ baseline: 'node -e 0', text: '≤ 5×', ok: within(5) }],
+};
+
+const BARE = `require('node:http').createServer((q, s) => { s.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': 2, 'cache-control': 'no-store' }); s.end('ok'); }).listen(0, '127.0.0.1', function () { console.log('"url":"http://127.0.0.1:' + this.address().port + '"'); });`;
+
+async function rps(url: string): Promise<Measurement> {
+  const result = await autocannon({ url, connections: 16, duration: 3, pipelining: 1 });
+  // report time per request so that lower is better, like every other row
+  return { value: 1e9 / result.requests.average, unit: 'ns', note: `${Math.round(result.requests.average)} req/s, p99 ${result.latency.p99} ms` };
+}
+
+function probe(path: '/livez' | '/readyz'): Scenario {
+  return {
+    name: `${path} under load (per request)`,
+    ours: {
+      label: 'overseer admin',
+      n: 1,
+      async run() {
+        const { child, url } = await startCli();
+        await new Promise((r) => setTimeout(r, 200)); // let it become ready
+        const m = await rps(url + path);
+        await stop(child);
+        return m;
+      },
+    },
+    baselines: [
+      {
+        label: 'bare node:http',
+        n: 1,
+        async run() {
+          const child = spawn(process.execPath, ['-e', BARE], { stdio: ['ignore', 'pipe', 'inherit'] });
+          const url = await new Promise<string>((resolve) => child.stdout!.on('data', (c: Buffer) => resolve(/"url":"([^"]+)"/.exec(c.toString())![1]!)));
+          const m = await rps(url + path);
+          await stop(child);
+          return m;
+        },
+      },
+    ],
+    targets: [{ baseline: 'bare node:http', text: '≥ 0.8× bare requests/s (time ≤ 1.25×)', ok: within(1.25) }],
+  };
+}
+
+export const scenarios: Scenario[] = [startup, probe('/livez'), probe('/readyz')];
