@@ -5,7 +5,7 @@
  */
 import { systemClock, type Clock } from '../shared/clock.js';
 import { silentLogger, type Logger } from '../shared/logger.js';
-import { categoryOf, type EventEnvelope, type EventInput } from './catalogue.js';
+import type { EventEnvelope, EventInput } from './catalogue.js';
 import { DropReporter } from './drop-reporter.js';
 import { Envelope } from './envelope.js';
 import { RecentEvents, type RecentQuery } from './recent-events.js';
@@ -66,9 +66,8 @@ export class EventBus {
   publish(input: PublishInput): number {
     const event = new Envelope(
       input.type,
-      input.category ?? categoryOf(input.type),
-      this.options.system,
-      this.options.node,
+      input.category,
+      this.options,
       input.source ?? 'root',
       input.data ?? {},
       this.stamp(),
@@ -95,11 +94,13 @@ export class EventBus {
       name,
       options,
       (s) => this.remove(s),
-      (s, e) => this.onFull(s, e, options),
+      (s, e) => this.onFull(s, e, options.onDrop),
       (s, error) => this.logger.error({ err: error, subscriber: s.name }, 'bus subscriber handler threw'),
     );
     this.subs.push(sub);
-    this.routes.clear();
+    // Keep cached routes (request/response subscribes and leaves at high rates): append the
+    // new subscriber to the routes of the types it takes; routes stay in subscription order.
+    for (const [type, route] of this.routes) if (sub.types === null || sub.types.has(type)) this.routes.set(type, [...route, sub]);
     return sub;
   }
 
@@ -120,6 +121,7 @@ export class EventBus {
 
   /** Runs every handler-form subscriber's pending deliveries now (e.g. before a shutdown step). */
   flush(): void {
+    this.drainLog();
     for (const sub of [...this.subs]) sub.drain();
   }
 
@@ -169,6 +171,16 @@ export class EventBus {
     return (this.stampAt = this.clock.now());
   }
 
+  private log: Envelope[] = [];
+  private logScheduled = false;
+  private readonly runLog = () => this.drainLog();
+
+  /**
+   * Offers an event to every subscriber of its type. Handler subscribers in log mode only
+   * count it (bounded by their capacity) and the event is logged once with the list of
+   * those that took it; one microtask then runs every handler in publish order. Others
+   * (iterators, coalescing subscribers) get it in their own queue.
+   */
   private deliver(event: Envelope): number {
     let route = this.routes.get(event.type);
     if (route === undefined) {
@@ -176,20 +188,79 @@ export class EventBus {
       this.routes.set(event.type, route);
     }
     let delivered = 0;
-    for (let i = 0; i < route.length; i++) if (route[i]!.offer(event)) delivered++;
+    let takers: BusSubscription[] = route; // the common case: every subscriber took it
+    const coalesce = event.coalesce;
+    for (let i = 0; i < route.length; i++) {
+      const s = route[i]!;
+      if (s.logMode && !coalesce) {
+        if (s.where === undefined || s.where(event)) {
+          if (s.pending < s.capacity) {
+            s.pending++;
+            s.delivered++;
+            delivered++;
+            if (takers !== route) takers.push(s);
+            continue;
+          }
+          s.dropped++;
+          this.onFull(s, event, s.onDropOption);
+        }
+      } else {
+        s.logMode = false;
+        if (s.offer(event)) delivered++;
+      }
+      if (takers === route) takers = route.slice(0, i);
+    }
+    if (takers.length > 0) { // takers holds only subscribers that took it through the log
+      event.takers = takers;
+      this.log.push(event);
+      if (!this.logScheduled) {
+        this.logScheduled = true;
+        queueMicrotask(this.runLog);
+      }
+    }
     return delivered;
+  }
+
+  private drainLog(): void {
+    this.logScheduled = false;
+    const log = this.log;
+    this.log = [];
+    for (const s of this.subs) s.pending = 0;
+    let i = 0;
+    let j = 0;
+    // One try block per burst, not per call; a throwing handler is reported and the loop
+    // resumes with the next subscriber of the same event.
+    while (i < log.length) {
+      const event = log[i]!;
+      const takers = event.takers!;
+      try {
+        for (; j < takers.length; j++) {
+          const s = takers[j]!;
+          if (!s.closed) s.handler!(event);
+        }
+        event.takers = undefined;
+        i++;
+        j = 0;
+      } catch (error) {
+        const s = takers[j]!;
+        s.failures++;
+        this.logger.error({ err: error, subscriber: s.name }, 'bus subscriber handler threw');
+        j++;
+      }
+    }
   }
 
   private remove(sub: BusSubscription): void {
     const i = this.subs.indexOf(sub);
     if (i >= 0) this.subs.splice(i, 1);
-    this.routes.clear();
+    // Routes are replaced, never mutated: a log entry may still hold the old array.
+    for (const [type, route] of this.routes) if (route.includes(sub)) this.routes.set(type, route.filter((s) => s !== sub));
   }
 
-  private onFull(sub: BusSubscription, event: Envelope, options: SubscribeOptions): void {
+  private onFull(sub: BusSubscription, event: Envelope, onDrop: SubscribeOptions['onDrop']): void {
     if (sub.mode !== 'critical') return;
     try {
-      options.onDrop?.({ eventType: event.type, subscriber: sub.name, bufferSize: sub.capacity });
+      onDrop?.({ eventType: event.type, subscriber: sub.name, bufferSize: sub.capacity });
     } catch (error) {
       this.logger.error({ err: error, subscriber: sub.name }, 'bus onDrop callback threw');
     }

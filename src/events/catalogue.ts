@@ -102,7 +102,9 @@ export function isEvent<T extends RuntimeEventType>(
   return event.type === type;
 }
 
+const CATEGORY_BY_TYPE = new Map<string, string>(Object.entries(EVENT_CATEGORIES));
+
 /** The category of a known runtime type; `app` for anything else. */
 export function categoryOf(type: string): string {
-  return (EVENT_CATEGORIES as Record<string, string>)[type] ?? 'app';
+  return CATEGORY_BY_TYPE.get(type) ?? 'app';
 }

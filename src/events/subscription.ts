@@ -55,8 +55,17 @@ export class BusSubscription implements Subscription {
   readonly where: ((event: EventEnvelope) => boolean) | undefined;
   readonly mode: 'lossy' | 'critical';
   readonly capacity: number;
+  readonly onDropOption: SubscribeOptions['onDrop'];
   delivered = 0;
   dropped = 0;
+  /**
+   * Handler subscribers take events from the bus log (one shared array per burst) instead of
+   * their own queue; `pending` counts what they took since the last log drain, against
+   * `capacity`. The first coalescible event switches a subscriber to its own queue for good,
+   * since coalescing needs a buffer to replace in.
+   */
+  logMode: boolean;
+  pending = 0;
   /** Handler throws (handler form). */
   failures = 0;
   closed = false;
@@ -77,19 +86,24 @@ export class BusSubscription implements Subscription {
     this.where = options.where;
     this.mode = options.mode ?? 'lossy';
     this.capacity = options.buffer ?? 100;
+    this.onDropOption = options.onDrop;
     this.queue = new BoundedQueue(this.capacity, 'drop_newest');
     this.handler = options.handler;
+    this.logMode = options.handler !== undefined;
     if (options.signal) {
       if (options.signal.aborted) queueMicrotask(() => this.unsubscribe());
       else options.signal.addEventListener('abort', () => this.unsubscribe(), { once: true });
     }
   }
 
-  private readonly handler: ((event: EventEnvelope) => void) | undefined;
+  /** @internal */
+  readonly handler: ((event: EventEnvelope) => void) | undefined;
 
   get buffered(): number {
-    return this.queue.depth;
+    return this.queue.depth + this.pending;
   }
+
+
 
   /** Takes an event if it matches and there is room; returns whether it was accepted. */
   offer(event: Envelope): boolean {

@@ -5,7 +5,7 @@
  * run ends only when every handler has seen every event.
  */
 import { EventEmitter } from 'node:events';
-import { EventBus } from '../../src/events/index.js';
+import { EventBus } from '../../dist/events/index.js';
 import type { Scenario } from './harness.js';
 
 const within = (x: number) => (r: number) => r <= x;

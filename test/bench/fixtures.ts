@@ -3,13 +3,13 @@
  * straight from a normalized spec (no config parsing), so only runtime costs are measured.
  */
 import { assign, createActor, fromCallback, setup, type AnyActorLogic } from 'xstate';
-import { BehaviourRegistry } from '../../src/actors/registry.js';
-import { silentLogger } from '../../src/shared/logger.js';
-import { systemClock } from '../../src/shared/clock.js';
-import type { ChildSpec, SystemSpec } from '../../src/spec/types.js';
-import { System } from '../../src/system/system.js';
+import { BehaviourRegistry } from '../../dist/actors/registry.js';
+import { silentLogger } from '../../dist/shared/logger.js';
+import { systemClock } from '../../dist/shared/clock.js';
+import type { ChildSpec, SystemSpec } from '../../dist/spec/types.js';
+import { System } from '../../dist/system/system.js';
 import { supervisor, worker } from '../support/specs.js';
-import type { ActorCell } from '../../src/actors/cell.js';
+import type { ActorCell } from '../../dist/actors/cell.js';
 
 export const counterMachine = setup({ types: {} as { context: { n: number }; events: { type: 'inc' } | { type: 'crash' } } }).createMachine({
   context: { n: 0 },
