@@ -44,6 +44,7 @@ export interface Subscription extends AsyncIterable<EventEnvelope> {
 
 /** A coalescible event waiting in a buffer: newer copies replace `event` in place. */
 class Pending {
+  superseded = false;
   constructor(
     readonly type: string,
     public event: Envelope,
@@ -118,9 +119,13 @@ export class BusSubscription implements Subscription {
     if (event.coalesce) {
       const pending = this.coalesced?.get(event.type);
       if (pending) {
-        pending.event = event;
-        this.delivered++;
-        return true;
+        if (this.queue.depth >= this.capacity) {
+          // Full: take the older copy's place rather than drop (the only order change coalescing makes).
+          pending.event = event;
+          this.delivered++;
+          return true;
+        }
+        pending.superseded = true; // skipped when taken; the newest copy goes in its own place
       }
     }
     const item: Envelope | Pending = event.coalesce ? new Pending(event.type, event) : event;
@@ -184,9 +189,12 @@ export class BusSubscription implements Subscription {
   }
 
   private take(): Envelope | undefined {
-    const item = this.queue.shift();
-    if (!(item instanceof Pending)) return item;
-    if (this.coalesced?.get(item.type) === item) this.coalesced.delete(item.type);
-    return item.event;
+    for (;;) {
+      const item = this.queue.shift();
+      if (!(item instanceof Pending)) return item;
+      if (item.superseded) continue;
+      if (this.coalesced?.get(item.type) === item) this.coalesced.delete(item.type);
+      return item.event;
+    }
   }
 }
