@@ -6,7 +6,7 @@ export { startSystem, type StartSystemOptions } from './system/start-system.js';
 export type { System, SystemExit } from './system/system.js';
 export type { StatusNode } from './system/status.js';
 export { runtimeOf, type ActorRuntime } from './system/context.js';
-export { STOP_EVENT, READY_TAG } from './actors/logic-traits.js';
+export { STOP_EVENT, READY_TAG, readyBySignal } from './actors/logic-traits.js';
 export type { Message, ActorStatus } from './actors/cell.js';
 export type { AskOptions } from './actors/reply.js';
 export type { ExitReason } from './actors/exit-reasons.js';
@@ -16,3 +16,7 @@ export type { EventEnvelope, RuntimeEvent, RuntimeEventType, RuntimeEventData, E
 export type { EventBus, Subscription, SubscribeOptions } from './events/index.js';
 export * from './shared/errors.js';
 export { systemClock, type Clock } from './shared/clock.js';
+export { eventStore, eventStoreClient, type EventStoreClient } from './eventstore/client.js';
+export { EventSink } from './eventstore/notification/sink.js';
+export type { StoredEvent, NewEvent, ExpectedVersion, AppendResult, StreamInfo } from './eventstore/model.js';
+export { WrongExpectedVersionError, EventIdConflictError, InvalidStoreRequestError, StoreUnavailableError } from './eventstore/errors.js';

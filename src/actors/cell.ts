@@ -55,6 +55,8 @@ export class ActorCell {
   private crashError: Error | undefined;
   /** The last stop had to be forced (deadline passed, or brutal_kill). */
   forced = false;
+  /** What the current incarnation reports about itself (runtimeOf(self).report), for status. */
+  info: (() => Record<string, unknown>) | undefined;
 
   constructor(
     readonly path: string,
@@ -87,6 +89,7 @@ export class ActorCell {
   start(): void {
     const actor = createActor(this.logic, { input: this.spec.params, clock: this.host.clock });
     this.instance = nanoid();
+    this.info = undefined;
     this.status = 'starting';
     this.ready = false;
     this.forced = false;
@@ -190,8 +193,8 @@ export class ActorCell {
   private readinessSource(): ReadinessSource {
     const mode = this.spec.readiness.mode;
     if (mode === 'on-start') return 'start';
-    const tagged = traitsOf(this.logic).hasReadyTag;
-    if (mode === 'signal') return tagged ? 'tag+emit' : 'emit';
+    const { hasReadyTag: tagged, emitsReady } = traitsOf(this.logic);
+    if (mode === 'signal' || emitsReady) return tagged ? 'tag+emit' : 'emit';
     return tagged ? 'tag' : 'start';
   }
 

@@ -15,6 +15,21 @@ export interface LogicTraits {
   readonly hasReadyTag: boolean;
   /** Some state node handles `overseer.stop`: stopping waits for it to finish. */
   readonly handlesStop: boolean;
+  /** Declared with readyBySignal: `auto` readiness waits for its `{ type: 'ready' }` emit. */
+  readonly emitsReady: boolean;
+}
+
+const signalling = new WeakSet<object>();
+
+/**
+ * Declares that `logic` emits `{ type: 'ready' }` once it can serve (a listener bound, a
+ * database open), so the default `auto` readiness waits for that instead of the start.
+ * @example export const gateway = readyBySignal(fromCallback(({ emit }) => { …; emit({ type: 'ready' }); }));
+ */
+export function readyBySignal<T extends AnyActorLogic>(logic: T): T {
+  signalling.add(logic);
+  cache.delete(logic);
+  return logic;
 }
 
 interface StateNodeLike {
@@ -34,15 +49,16 @@ export function traitsOf(logic: AnyActorLogic): LogicTraits {
 }
 
 function inspect(logic: AnyActorLogic): LogicTraits {
+  const emitsReady = signalling.has(logic);
   const idMap = (logic as { idMap?: Map<string, StateNodeLike> }).idMap;
-  if (!(idMap instanceof Map)) return { isMachine: false, hasReadyTag: false, handlesStop: false };
+  if (!(idMap instanceof Map)) return { isMachine: false, hasReadyTag: false, handlesStop: false, emitsReady };
   let hasReadyTag = false;
   let handlesStop = false;
   for (const node of idMap.values()) {
     if (node.tags?.includes(READY_TAG)) hasReadyTag = true;
     if (node.on && STOP_EVENT in node.on) handlesStop = true;
   }
-  return { isMachine: true, hasReadyTag, handlesStop };
+  return { isMachine: true, hasReadyTag, handlesStop, emitsReady };
 }
 
 /** Duck-typed check for XState actor logic (what `module:` exports and registrations must be). */

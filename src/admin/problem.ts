@@ -3,12 +3,13 @@
  * `type` code, so clients branch on the code, never on the prose.
  */
 import type { ServerResponse } from 'node:http';
+import { PROBLEM_CONTENT_TYPE, problemDocument } from '../shared/problem.js';
 
 export type ProblemCode = 'not_found' | 'method_not_allowed' | 'bad_request' | 'unknown_actor';
 
 export function sendProblem(res: ServerResponse, status: number, code: ProblemCode, detail: string, extra: Record<string, unknown> = {}): void {
-  const body = JSON.stringify({ type: `urn:overseer:problem:${code}`, title: code.replace(/_/g, ' '), status, detail, ...extra });
-  res.writeHead(status, { 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+  const body = JSON.stringify(problemDocument(status, code, detail, extra));
+  res.writeHead(status, { 'content-type': PROBLEM_CONTENT_TYPE, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
   res.end(body);
 }
 

@@ -2,12 +2,12 @@
 import { BehaviourRegistry } from '../actors/registry.js';
 import { formatProblem } from '../shared/errors.js';
 import { checkFiles } from '../spec/index.js';
-import { builtinBehaviours } from '../system/builtins.js';
+import { builtinBehaviours, builtinParams } from '../system/builtins.js';
 import { EXIT } from './exit-codes.js';
 
 export async function runCheck(files: string[]): Promise<number> {
   const behaviours = new BehaviourRegistry(Object.entries(builtinBehaviours())).names();
-  const problems = await checkFiles(files, { behaviours });
+  const problems = await checkFiles(files, { behaviours, params: builtinParams() });
   for (const p of problems) process.stderr.write(formatProblem(p) + '\n');
   if (problems.length > 0) {
     process.stderr.write(`${problems.length} problem${problems.length === 1 ? '' : 's'} found\n`);

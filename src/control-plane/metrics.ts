@@ -65,6 +65,38 @@ export class RuntimeMetrics {
         for (const s of bus.stats()) this.set({ subscriber: s.name, mode: s.mode }, s.dropped);
       },
     });
+    // Figures the event-store actors report about themselves (StatusNode.info).
+    const reported = (behaviour: string) => [...nodes()].filter((n) => n.behaviour === behaviour && n.info !== undefined);
+    new Gauge({
+      name: 'overseer_store_subscriptions',
+      help: 'Open store subscriptions by state (catching_up, live, paused = waiting for a slow reader)',
+      labelNames: ['path', 'state'],
+      registers,
+      collect() {
+        this.reset();
+        for (const n of reported('notification')) for (const state of ['catching_up', 'live', 'paused']) this.set({ path: n.path, state }, Number(n.info![state]) || 0);
+      },
+    });
+    new Gauge({
+      name: 'overseer_store_subscription_lag_events',
+      help: 'Most events stored but not yet delivered to any one subscription',
+      labelNames: ['path'],
+      registers,
+      collect() {
+        this.reset();
+        for (const n of reported('notification')) this.set({ path: n.path }, Number(n.info!.maxLag) || 0);
+      },
+    });
+    new Gauge({
+      name: 'overseer_store_head_position',
+      help: 'Global position of the last committed event',
+      labelNames: ['path'],
+      registers,
+      collect() {
+        this.reset();
+        for (const n of reported('persistence')) this.set({ path: n.path }, Number(n.info!.head) || 0);
+      },
+    });
     new Gauge({
       name: 'overseer_system_ready',
       help: '1 while the system is ready (every required actor ready)',

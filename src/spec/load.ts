@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { AnyActorLogic } from 'xstate';
+import type { z } from 'zod';
 import { ConfigError, type ConfigProblem } from '../shared/errors.js';
 import { mergeOverrides, type SpecOverrides } from './env.js';
 import { loadModules, moduleRefs } from './modules.js';
@@ -18,6 +19,8 @@ import type { SystemSpec } from './types.js';
 export interface LoadOptions {
   /** Names of registered behaviours (built-ins + embedded). Unknown names are config errors. */
   behaviours: ReadonlySet<string>;
+  /** Params schemas by behaviour name (the built-ins'): params are checked, with positions, at load. */
+  params?: ReadonlyMap<string, z.ZodType>;
   /** Environment for OVERSEER_* overrides; default process.env. */
   env?: Record<string, string | undefined>;
   /** CLI flags / embedded options: they win over the environment, which wins over the file. */
@@ -56,7 +59,7 @@ async function validate(raw: unknown, file: string, baseDir: string, source: Sou
   problems.push(...envProblems);
   const parsed = systemFile.safeParse(raw);
   if (!parsed.success) throw new ConfigError([...sortProblems(issuesToProblems(parsed.error.issues, raw, file, source)), ...problems]);
-  problems.unshift(...checkRules(parsed.data, options.behaviours, file, source));
+  problems.unshift(...checkRules(parsed.data, options.behaviours, file, source, options.params));
   const loaded = await loadModules(moduleRefs(parsed.data.spec.children), baseDir, file, source);
   problems.unshift(...loaded.problems);
   if (problems.length > 0) throw new ConfigError(sortProblems(problems));

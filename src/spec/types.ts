@@ -12,7 +12,8 @@ export type StartMode = 'sequential' | 'parallel';
 export type OverflowPolicy = 'drop_newest' | 'drop_oldest' | 'reject';
 /**
  * `auto`: a machine whose definition has a `ready` tag is ready when its snapshot has it;
- * any other logic is ready once started. `signal`: wait for the tag or a `{type:'ready'}` emit.
+ * logic declared with `readyBySignal` when it emits `{type:'ready'}`; any other logic once
+ * started. `signal`: wait for the tag or a `{type:'ready'}` emit.
  * `on-start`: ready as soon as it is started.
  */
 export type ReadinessMode = 'auto' | 'signal' | 'on-start';

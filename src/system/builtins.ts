@@ -3,11 +3,20 @@
  * runtime puts first under the root of every system.
  */
 import type { AnyActorLogic } from 'xstate';
+import type { z } from 'zod';
 import { CONTROL_PLANE_ID, controlPlane } from '../control-plane/control-plane.js';
+import { eventStoreBehaviours, eventStoreParams } from '../eventstore/index.js';
 import { DEFAULTS, type SystemSpec, type WorkerSpec } from '../spec/types.js';
 
 export function builtinBehaviours(): Record<string, AnyActorLogic> {
-  return { 'control-plane': controlPlane };
+  return { 'control-plane': controlPlane, ...eventStoreBehaviours };
+}
+
+/** Params schemas of the built-ins, minus any name the embedder registered its own logic under. */
+export function builtinParams(overridden: Iterable<string> = []): ReadonlyMap<string, z.ZodType> {
+  const map = new Map(eventStoreParams);
+  for (const name of overridden) map.delete(name);
+  return map;
 }
 
 const CONTROL_PLANE_SPEC: WorkerSpec = Object.freeze({

@@ -3,6 +3,7 @@
  * defaults as a config file, by wrapping it in a one-child system document. Problems name
  * the child's own fields (`behaviour`, not `spec.children[0].behaviour`).
  */
+import type { z } from 'zod';
 import type { BehaviourRegistry } from '../actors/registry.js';
 import { ConfigError } from '../shared/errors.js';
 import { loadSpecObject } from '../spec/index.js';
@@ -10,11 +11,11 @@ import type { ChildSpec } from '../spec/types.js';
 
 const PREFIX = 'spec.children[0]';
 
-export async function validateChildSpec(raw: unknown, parentIsRoot: boolean, registry: BehaviourRegistry): Promise<ChildSpec> {
+export async function validateChildSpec(raw: unknown, parentIsRoot: boolean, registry: BehaviourRegistry, params?: ReadonlyMap<string, z.ZodType>): Promise<ChildSpec> {
   const doc = { apiVersion: 'overseer/v1', kind: 'System', metadata: { name: 'start-child' }, spec: { children: [raw] } };
   let loaded;
   try {
-    loaded = await loadSpecObject(doc, { behaviours: registry.names(), env: {}, file: '<startChild>' });
+    loaded = await loadSpecObject(doc, { behaviours: registry.names(), params, env: {}, file: '<startChild>' });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     throw new ConfigError(error.problems.map((p) => ({ ...p, path: p.path.startsWith(PREFIX) ? p.path.slice(PREFIX.length).replace(/^\./, '') : p.path })));

@@ -21,6 +21,11 @@ export interface ActorRuntime {
   ask<R = unknown>(path: string, message: Message, options?: AskOptions): Promise<R>;
   /** Publishes on the system bus with this actor as `source`. */
   publish(event: EventInput): number;
+  /**
+   * Adds this actor's own figures to its node in /status (`info`) and to /metrics: `describe`
+   * is called when someone looks, so it always shows the present. One per incarnation.
+   */
+  report(describe: () => Record<string, unknown>): void;
   /** The running system (bus, status, dynamic children): what built-in subsystems work with. */
   readonly system: System;
 }
@@ -68,6 +73,9 @@ export function runtimeOf(self: AnyActorRef): ActorRuntime {
     send: (path, message) => host.send(path, message),
     ask: (path, message, options) => host.ask(path, message, options),
     publish: (event) => host.publish({ ...event, source: cell.path }),
+    report: (describe) => {
+      if (cell.instance === instance) cell.info = describe;
+    },
     system: host.self,
   };
 }

@@ -8,7 +8,7 @@ import { BehaviourRegistry } from '../actors/registry.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { silentLogger, type Logger } from '../shared/logger.js';
 import { loadSpecFile, loadSpecObject, type LoadedSpec, type SpecOverrides } from '../spec/index.js';
-import { builtinBehaviours, withControlPlane } from './builtins.js';
+import { builtinBehaviours, builtinParams, withControlPlane } from './builtins.js';
 import { System } from './system.js';
 
 export interface StartSystemOptions {
@@ -46,7 +46,8 @@ export async function startSystem(options: StartSystemOptions): Promise<System> 
     if (options.admin.port !== undefined) overrides.adminPort = options.admin.port;
     if (options.admin.host !== undefined) overrides.adminHost = options.admin.host;
   }
-  const loadOptions = { behaviours: registry.names(), overrides, env: options.env };
+  const params = builtinParams(Object.keys(options.behaviours ?? {}));
+  const loadOptions = { behaviours: registry.names(), params, overrides, env: options.env };
   const loaded: LoadedSpec =
     typeof options.spec === 'string' ? await loadSpecFile(options.spec, loadOptions) : await loadSpecObject(options.spec, loadOptions);
   for (const [name, logic] of loaded.modules) registry.register(name, logic);
@@ -56,6 +57,7 @@ export async function startSystem(options: StartSystemOptions): Promise<System> 
     logger: options.logger ?? silentLogger(),
     clock: options.clock ?? systemClock,
     random: options.random ?? Math.random,
+    params,
   });
   await system.start();
   return system;

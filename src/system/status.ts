@@ -3,7 +3,7 @@
  * supervisor and worker with status, readiness, restarts, last exit and mailbox figures.
  */
 import type { ExitRecord } from '../actors/exit-reasons.js';
-import type { ActorStatus } from '../actors/cell.js';
+import type { ActorCell, ActorStatus } from '../actors/cell.js';
 import type { Child } from '../supervisor/services.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 
@@ -22,6 +22,8 @@ export interface StatusNode {
   startedAt: string | null;
   instance: string | null;
   params?: Readonly<Record<string, unknown>>;
+  /** Figures the actor reports about itself (e.g. the journal head, subscriptions and lag). */
+  info?: Record<string, unknown>;
   children?: StatusNode[];
 }
 
@@ -38,7 +40,18 @@ export function describeTree(node: Child): StatusNode {
     instance: node.instance ?? null,
   };
   if (node.kind === 'worker') {
-    return { ...common, type: 'worker', behaviour: node.spec.behaviour, mailbox: node.mailboxStats, params: node.spec.params };
+    const worker: StatusNode = { ...common, type: 'worker', behaviour: node.spec.behaviour, mailbox: node.mailboxStats, params: node.spec.params };
+    const info = node.running ? reportOf(node) : undefined;
+    if (info) worker.info = info;
+    return worker;
   }
   return { ...common, type: 'supervisor', strategy: node.spec.strategy, children: (node as Supervisor).list().map(describeTree) };
+}
+
+function reportOf(cell: ActorCell): Record<string, unknown> | undefined {
+  try {
+    return cell.info?.();
+  } catch (error) {
+    return { error: `report failed: ${(error as Error).message}` }; // a broken report must not break /status
+  }
 }

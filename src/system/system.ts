@@ -4,6 +4,7 @@
  * here routes to the supervisor or cell that owns the path.
  */
 import type { AnyActorLogic, AnyActorRef } from 'xstate';
+import type { z } from 'zod';
 import type { ActorCell, Message } from '../actors/cell.js';
 import { ask, type AskOptions } from '../actors/reply.js';
 import type { BehaviourRegistry } from '../actors/registry.js';
@@ -33,6 +34,8 @@ export interface SystemParts {
   logger: Logger;
   clock: Clock;
   random: () => number;
+  /** Params schemas by behaviour name, checked for children started at run time too. */
+  params?: ReadonlyMap<string, z.ZodType>;
 }
 
 export class System implements SupervisorParent, RuntimeHost {
@@ -50,6 +53,7 @@ export class System implements SupervisorParent, RuntimeHost {
   private readonly index = new Map<string, Child>();
   private readonly clock: Clock;
   private readonly registry: BehaviourRegistry;
+  private readonly params: ReadonlyMap<string, z.ZodType> | undefined;
   private readyWaiters: (() => void)[] = [];
   private stopRequested: Promise<void> | undefined;
   private resolveStopped!: (exit: SystemExit) => void;
@@ -60,6 +64,7 @@ export class System implements SupervisorParent, RuntimeHost {
     this.logger = logger;
     this.clock = clock;
     this.registry = registry;
+    this.params = parts.params;
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
     this.events = new EventBus({ system: spec.name, node: spec.node, clock, logger });
     this.events.subscribe('event-logger', { handler: (e: EventEnvelope) => logEvent(logger, e), buffer: 10_000 });
@@ -145,7 +150,7 @@ export class System implements SupervisorParent, RuntimeHost {
   /** Validates `spec` like a config child (ConfigError if invalid), then starts it under the supervisor at `supervisorPath`. */
   async startChild(supervisorPath: string, spec: unknown): Promise<{ path: string; instance: string | undefined }> {
     const parent = this.supervisor(supervisorPath);
-    const child = await parent.startChild(await validateChildSpec(spec, parent === this.root, this.registry));
+    const child = await parent.startChild(await validateChildSpec(spec, parent === this.root, this.registry, this.params));
     return { path: child.path, instance: child.instance };
   }
 
@@ -163,6 +168,14 @@ export class System implements SupervisorParent, RuntimeHost {
   async deleteChild(path: string): Promise<void> {
     const [parent, id] = this.parentOf(path);
     return parent.deleteChild(id);
+  }
+
+  /**
+   * Makes the worker at `path` exit with an error now, like Erlang's `exit(Pid, Reason)`: its
+   * supervisor applies the restart policy as for any crash. For fault drills and tests.
+   */
+  kill(path: string, reason = 'killed'): void {
+    this.worker(path).crash(new Error(reason));
   }
 
   /** Stops the tree in reverse start order within `stopTimeoutMs`; idempotent. */

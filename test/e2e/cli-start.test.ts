@@ -8,14 +8,15 @@ const msg = (m: string) => (l: Record<string, unknown>) => l.msg === m;
 
 describe('overseer start', () => {
   it('runs the default system, reports the admin URL, and exits 0 on SIGTERM with readiness dropping first', async () => {
-    const run = runCli(['start', '--port', '0', '--log-level', 'debug']);
+    const dataDir = mkdtempSync(join(tmpdir(), 'overseer-e2e-'));
+    const run = runCli(['start', '--port', '0', '--gateway-port', '0', '--data-dir', dataDir, '--log-level', 'debug']);
     const listening = await run.waitForLine(msg('admin endpoint listening'));
     const url = listening.url as string;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     await run.waitForLine((l) => l.event === 'system_ready');
     expect((await fetch(url + '/readyz')).status).toBe(200);
     const tree = (await runToEnd(['status', '--url', url])).stdout;
-    expect(tree).toContain('root/ticker');
+    for (const id of ['persistence', 'notification', 'store', 'cluster', 'gateway']) expect(tree).toContain(`root/${id}`);
     run.child.kill('SIGTERM');
     expect(await run.exit).toBe(0);
     const events = run.lines.map((l) => l.event).filter(Boolean);
@@ -23,6 +24,10 @@ describe('overseer start', () => {
     const firstChildStop = events.indexOf('subsystem_stopping');
     expect(stoppingAt).toBeGreaterThanOrEqual(0);
     expect(stoppingAt).toBeLessThan(firstChildStop);
+    // Reverse start order: the gateway stops taking requests first, the journal closes last.
+    const stops = run.lines.filter((l) => l.event === 'subsystem_stopping').map((l) => (l.data as { system: string }).system);
+    expect(stops.indexOf('root/gateway')).toBeLessThan(stops.indexOf('root/persistence'));
+    expect(stops.at(-1)).toBe('root/control-plane');
     expect(events.at(-1)).toBe('system_stopped');
     expect(run.lines.at(-1)?.msg).toBe('system stopped');
   });

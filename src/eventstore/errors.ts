@@ -1,0 +1,46 @@
+/**
+ * Typed failures of the event store. Each carries a stable code (README, error codes) and
+ * the facts a client needs to recover: a conflict says what was expected and what is there.
+ */
+import { OverseerError } from '../shared/errors.js';
+import type { ExpectedVersion } from './model.js';
+
+/** The stream is not at the version the append expected. */
+export class WrongExpectedVersionError extends OverseerError {
+  constructor(
+    readonly stream: string,
+    readonly expected: ExpectedVersion,
+    readonly actual: number,
+  ) {
+    super('OVERSEER_ERR_WRONG_EXPECTED_VERSION', `stream "${stream}" is at version ${actual}; the append expected ${String(expected)}`);
+  }
+}
+
+/** A client-supplied event id is already stored in another stream. */
+export class EventIdConflictError extends OverseerError {
+  constructor(
+    readonly eventId: string,
+    readonly stream: string,
+    readonly existingStream: string,
+  ) {
+    super('OVERSEER_ERR_EVENT_ID_CONFLICT', `event id "${eventId}" is already stored in stream "${existingStream}", not "${stream}"`);
+  }
+}
+
+/** A request the store refuses as malformed: bad stream name, empty event list, bad read range. */
+export class InvalidStoreRequestError extends OverseerError {
+  constructor(
+    message: string,
+    /** `reserved_stream_name` for `$…` names, `invalid_stream_name`, or `invalid_request`. */
+    readonly problem: 'reserved_stream_name' | 'invalid_stream_name' | 'invalid_request' = 'invalid_request',
+  ) {
+    super('OVERSEER_ERR_INVALID_STORE_REQUEST', message);
+  }
+}
+
+/** The store could not answer: an actor it needs is restarting, stopped or too slow. Retry. */
+export class StoreUnavailableError extends OverseerError {
+  constructor(what: string, cause?: unknown) {
+    super('OVERSEER_ERR_STORE_UNAVAILABLE', `${what} is unavailable${cause instanceof Error ? `: ${cause.message}` : ''}`, { cause });
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The `persistence` behaviour: the only writer of the journal. Ready once the database is
+ * open and its schema checked (a failure to open is a crash, so the supervisor retries and
+ * finally gives up with the reason in the log). Appends are group-committed; reads answer
+ * from committed data only. Stopping finishes the batch in flight, then closes the file.
+ */
+import { fromCallback } from 'xstate';
+import { runtimeOf } from '../../system/context.js';
+import { StoreUnavailableError } from '../errors.js';
+import type { AppendCommand } from '../model.js';
+import { openJournal } from '../journal/open.js';
+import { respond, type ReplyTarget } from '../protocol.js';
+import { GroupCommit } from './group-commit.js';
+import { persistenceParams } from './params.js';
+
+export type PersistenceCommand =
+  | { readonly type: 'append'; readonly command: AppendCommand }
+  | { readonly type: 'read_stream'; readonly stream: string; readonly from: number; readonly limit: number; readonly direction: 'forward' | 'backward' }
+  | { readonly type: 'read_all'; readonly from: number; readonly limit: number }
+  | { readonly type: 'stream_version'; readonly stream: string }
+  | { readonly type: 'first_version_after'; readonly stream: string; readonly position: number }
+  | { readonly type: 'list_streams'; readonly after: string; readonly limit: number }
+  | { readonly type: 'head' };
+
+export type PersistenceRequest = PersistenceCommand & { readonly replyTo?: ReplyTarget };
+
+type Internal = { type: 'commit_failed'; error: Error };
+
+export const persistence = fromCallback<PersistenceRequest | Internal, unknown>(({ self, input, receive }) => {
+  const rt = runtimeOf(self);
+  const params = persistenceParams.parse(input ?? {});
+  const journal = openJournal(params, rt.system.spec.dataDir, rt.system);
+  let stopping = false;
+  const commits = new GroupCommit(journal, () => Date.now(), params.maxBatch, (error) => {
+    if (!stopping) self.send({ type: 'commit_failed', error });
+  });
+  rt.logger.info({ backend: journal.backend, file: params.backend === 'sqlite' ? params.file : undefined, synchronous: params.synchronous, head: journal.head() }, 'journal open');
+  rt.report(() => ({ backend: journal.backend, head: journal.head(), commits: commits.commits, appends: commits.appends, pending: commits.pending }));
+
+  receive((message) => {
+    switch (message.type) {
+      case 'append': {
+        const { replyTo } = message;
+        return commits.submit(message.command, (outcome) => replyTo?.send(outcome.ok ? { type: 'ok', value: outcome.result } : { type: 'error', error: outcome.error }));
+      }
+      case 'read_stream':
+        return respond(message.replyTo, () => journal.readStream(message.stream, message.from, message.limit, message.direction));
+      case 'read_all':
+        return respond(message.replyTo, () => journal.readAll(message.from, message.limit));
+      case 'stream_version':
+        return respond(message.replyTo, () => journal.streamVersion(message.stream));
+      case 'first_version_after':
+        return respond(message.replyTo, () => journal.firstVersionAfter(message.stream, message.position));
+      case 'list_streams':
+        return respond(message.replyTo, () => journal.listStreams(message.after, message.limit));
+      case 'head':
+        return respond(message.replyTo, () => journal.head());
+      case 'commit_failed':
+        // Crash: the supervisor restarts us with a freshly opened database.
+        throw new Error(`journal commit failed: ${message.error.message}`, { cause: message.error });
+    }
+  });
+
+  return () => {
+    stopping = true;
+    try {
+      commits.drain(); // acknowledge what is already queued rather than fail it
+    } finally {
+      commits.abandon(new StoreUnavailableError(rt.path));
+      journal.close();
+    }
+  };
+});

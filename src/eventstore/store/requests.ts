@@ -1,0 +1,64 @@
+/**
+ * The store's public requests (what `system.ask('root/store', …)` and the gateway send),
+ * validated here once: a malformed request becomes InvalidStoreRequestError naming the
+ * field and the value, whoever sent it.
+ */
+import { z } from 'zod';
+import { formatPath } from '../../spec/problems.js';
+import { InvalidStoreRequestError } from '../errors.js';
+import { streamNameProblem, type ExpectedVersion, type NewEvent } from '../model.js';
+
+export const READ_LIMIT = Object.freeze({ default: 100, max: 4096 });
+
+const newEvent = z
+  .object({
+    id: z.string().min(1).max(200).optional(),
+    type: z.string().min(1).max(200),
+    data: z.unknown().refine((v) => v !== undefined, 'required'),
+    metadata: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
+const expectedVersion = z.union([z.enum(['any', 'no_stream', 'stream_exists']), z.number().int().min(-1)]);
+const limit = z.number().int().min(1).max(READ_LIMIT.max).default(READ_LIMIT.default);
+
+const schemas = {
+  append: z.object({ stream: z.string(), expectedVersion: expectedVersion.default('any'), events: z.array(newEvent).min(1) }),
+  read: z.object({ stream: z.string(), from: z.number().int().min(0).optional(), limit, direction: z.enum(['forward', 'backward']).default('forward') }),
+  read_all: z.object({ from: z.number().int().min(1).default(1), limit }),
+  list_streams: z.object({ after: z.string().default(''), limit: z.number().int().min(1).max(10_000).default(1000) }),
+};
+
+export type StoreRequestType = keyof typeof schemas;
+export type AppendRequest = { stream: string; expectedVersion: ExpectedVersion; events: NewEvent[] };
+export type ReadRequest = z.infer<typeof schemas.read>;
+export type ReadAllRequest = z.infer<typeof schemas.read_all>;
+export type ListStreamsRequest = z.infer<typeof schemas.list_streams>;
+
+/** Parses a request of `type`; throws InvalidStoreRequestError with every problem found. */
+export function parseRequest<T extends StoreRequestType>(type: T, message: unknown): z.infer<(typeof schemas)[T]> {
+  const parsed = schemas[type].safeParse(message);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${formatPath(i.path.filter((p) => typeof p !== 'symbol')) || '(request)'}: ${i.message}`);
+    throw new InvalidStoreRequestError(problems.join('; '));
+  }
+  const value = parsed.data as { stream?: string; events?: { id?: string }[] };
+  if (value.stream !== undefined) checkStreamName(value.stream);
+  if (value.events) checkDistinctIds(value.events);
+  return parsed.data as z.infer<(typeof schemas)[T]>;
+}
+
+export function checkStreamName(stream: string): void {
+  const problem = streamNameProblem(stream);
+  if (problem) throw new InvalidStoreRequestError(problem.message, problem.reserved ? 'reserved_stream_name' : 'invalid_stream_name');
+}
+
+function checkDistinctIds(events: readonly { id?: string }[]): void {
+  const seen = new Map<string, number>();
+  events.forEach((e, i) => {
+    if (e.id === undefined) return;
+    const first = seen.get(e.id);
+    if (first !== undefined) throw new InvalidStoreRequestError(`events[${i}].id: "${e.id}" repeats events[${first}].id; ids in one append must differ`);
+    seen.set(e.id, i);
+  });
+}

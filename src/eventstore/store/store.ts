@@ -1,0 +1,69 @@
+/**
+ * The `store` behaviour: the event store's API actor. It validates requests, hands appends
+ * to persistence (the single writer, which serializes them and checks expected versions in
+ * commit order), publishes `events_appended` after each commit and serves reads.
+ */
+import { fromCallback } from 'xstate';
+import { runtimeOf } from '../../system/context.js';
+import type { AppendResult, StoredEvent, StreamInfo } from '../model.js';
+import type { PersistenceCommand } from '../persistence/persistence.js';
+import { call, respond, siblingPath, type ReplyTarget } from '../protocol.js';
+import { storeParams } from './params.js';
+import { parseRequest, type StoreRequestType } from './requests.js';
+
+/** A store request as sent by `system.ask('root/store', …)`: `type` plus the fields of its kind (see requests.ts). */
+export type StoreRequest = { readonly type: StoreRequestType; readonly replyTo?: ReplyTarget; readonly [key: string]: unknown };
+
+export interface ReadResult {
+  readonly stream: string;
+  /** The stream's current version (-1: no such stream). */
+  readonly version: number;
+  readonly events: StoredEvent[];
+}
+
+export const store = fromCallback<StoreRequest, unknown>(({ self, input, receive }) => {
+  const rt = runtimeOf(self);
+  const params = storeParams.parse(input ?? {});
+  const persistencePath = siblingPath(rt.path, params.persistence);
+  const persist = <T>(message: PersistenceCommand) => call<T>(rt.ask, persistencePath, message, params.timeoutMs);
+
+  async function append(message: StoreRequest): Promise<Omit<AppendResult, 'written'>> {
+    const command = parseRequest('append', message);
+    const result = await persist<AppendResult>({ type: 'append', command });
+    if (result.written) rt.publish({ type: 'events_appended', data: { stream: command.stream, ...result.written, position: result.position } });
+    return { nextExpectedVersion: result.nextExpectedVersion, position: result.position };
+  }
+
+  async function read(message: StoreRequest): Promise<ReadResult> {
+    const { stream, from, limit, direction } = parseRequest('read', message);
+    const version = await persist<number>({ type: 'stream_version', stream });
+    if (version < 0) return { stream, version, events: [] };
+    const start = from ?? (direction === 'forward' ? 0 : version);
+    const events = await persist<StoredEvent[]>({ type: 'read_stream', stream, from: start, limit, direction });
+    return { stream, version, events };
+  }
+
+  async function readAll(message: StoreRequest): Promise<{ events: StoredEvent[]; head: number }> {
+    const { from, limit } = parseRequest('read_all', message);
+    const [events, head] = await Promise.all([persist<StoredEvent[]>({ type: 'read_all', from, limit }), persist<number>({ type: 'head' })]);
+    return { events, head };
+  }
+
+  async function listStreams(message: StoreRequest): Promise<{ streams: StreamInfo[] }> {
+    const { after, limit } = parseRequest('list_streams', message);
+    return { streams: await persist<StreamInfo[]>({ type: 'list_streams', after, limit }) };
+  }
+
+  const handlers: Record<StoreRequestType, (m: StoreRequest) => Promise<unknown>> = { append, read, read_all: readAll, list_streams: listStreams };
+
+  receive((message) => {
+    const handler = Object.hasOwn(handlers, message.type) ? handlers[message.type] : undefined;
+    if (!handler) {
+      rt.logger.warn({ type: message.type }, 'store: unknown request type; ignored');
+      return respond(message.replyTo, () => {
+        throw new Error(`store: unknown request type "${String(message.type)}"; expected one of ${Object.keys(handlers).join(', ')}`);
+      });
+    }
+    respond(message.replyTo, () => handler(message));
+  });
+});

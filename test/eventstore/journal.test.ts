@@ -1,0 +1,160 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EventIdConflictError, WrongExpectedVersionError } from '../../src/eventstore/errors.js';
+import type { Journal } from '../../src/eventstore/journal/journal.js';
+import { MemoryJournal, MemoryStorage } from '../../src/eventstore/journal/memory.js';
+import { SqliteJournal } from '../../src/eventstore/journal/sqlite.js';
+import type { AppendCommand, ExpectedVersion, NewEvent } from '../../src/eventstore/model.js';
+
+const T = '2026-01-01T00:00:00.000Z';
+const ev = (type: string, id?: string): NewEvent => (id === undefined ? { type, data: { type } } : { id, type, data: { type } });
+const cmd = (stream: string, expectedVersion: ExpectedVersion, events: NewEvent[]): AppendCommand => ({ stream, expectedVersion, events });
+
+const open: Journal[] = [];
+afterEach(() => open.splice(0).forEach((j) => j.close()));
+
+const backends: [string, () => Journal][] = [
+  ['memory', () => new MemoryJournal()],
+  ['sqlite', () => new SqliteJournal(join(mkdtempSync(join(tmpdir(), 'journal-')), 'events.db'))],
+];
+
+describe.each(backends)('%s journal', (_name, make) => {
+  const journal = () => {
+    const j = make();
+    open.push(j);
+    return j;
+  };
+  const appendOne = (j: Journal, c: AppendCommand) => {
+    const [outcome] = j.appendBatch([c], T);
+    if (!outcome!.ok) throw outcome!.error;
+    return outcome!.result;
+  };
+
+  it('versions: a new stream is -1, one event makes it 0, three more make it 3', () => {
+    const j = journal();
+    expect(j.streamVersion('s')).toBe(-1);
+    expect(appendOne(j, cmd('s', 'no_stream', [ev('a')]))).toMatchObject({ nextExpectedVersion: 0, position: 1 });
+    expect(appendOne(j, cmd('s', 0, [ev('b'), ev('c'), ev('d')]))).toMatchObject({ nextExpectedVersion: 3, position: 4 });
+    expect(j.readStream('s', 0, 10, 'forward').map((e) => [e.version, e.position, e.type])).toEqual([
+      [0, 1, 'a'],
+      [1, 2, 'b'],
+      [2, 3, 'c'],
+      [3, 4, 'd'],
+    ]);
+  });
+
+  it('each expected-version mode passes or fails with the current version', () => {
+    const j = journal();
+    expect(() => appendOne(j, cmd('s', 'stream_exists', [ev('a')]))).toThrow(expect.objectContaining({ expected: 'stream_exists', actual: -1 }));
+    expect(() => appendOne(j, cmd('s', 0, [ev('a')]))).toThrow(WrongExpectedVersionError);
+    appendOne(j, cmd('s', 'no_stream', [ev('a')]));
+    expect(() => appendOne(j, cmd('s', 'no_stream', [ev('b')]))).toThrow(expect.objectContaining({ code: 'OVERSEER_ERR_WRONG_EXPECTED_VERSION', stream: 's', expected: 'no_stream', actual: 0 }));
+    appendOne(j, cmd('s', 'stream_exists', [ev('b')]));
+    appendOne(j, cmd('s', 'any', [ev('c')]));
+    expect(() => appendOne(j, cmd('s', 1, [ev('d')]))).toThrow(expect.objectContaining({ expected: 1, actual: 2 }));
+    appendOne(j, cmd('s', 2, [ev('d')]));
+    appendOne(j, cmd('t', -1, [ev('x')])); // -1 means "no stream" too
+    expect(j.streamVersion('s')).toBe(3);
+    expect(j.head()).toBe(5);
+  });
+
+  it('an append repeated with the same event ids is not stored twice and answers as the first time', () => {
+    const j = journal();
+    const first = appendOne(j, cmd('s', 'no_stream', [ev('a', 'id-1'), ev('b', 'id-2')]));
+    const again = appendOne(j, cmd('s', 'no_stream', [ev('a', 'id-1'), ev('b', 'id-2')]));
+    expect(again).toEqual({ nextExpectedVersion: first.nextExpectedVersion, position: first.position });
+    expect(j.readStream('s', 0, 10, 'forward')).toHaveLength(2);
+    // Only the new one of a partly known append is stored.
+    appendOne(j, cmd('s', 'any', [ev('b', 'id-2'), ev('c', 'id-3')]));
+    expect(j.readStream('s', 0, 10, 'forward').map((e) => e.id)).toEqual(['id-1', 'id-2', 'id-3']);
+  });
+
+  it('an event id already stored in another stream is a conflict', () => {
+    const j = journal();
+    appendOne(j, cmd('s', 'any', [ev('a', 'shared')]));
+    expect(() => appendOne(j, cmd('t', 'any', [ev('a', 'shared')]))).toThrow(EventIdConflictError);
+    expect(j.streamVersion('t')).toBe(-1);
+  });
+
+  it('a conflict in a batch fails only its own append; the others commit with gapless positions', () => {
+    const j = journal();
+    const outcomes = j.appendBatch([cmd('a', 'no_stream', [ev('1')]), cmd('b', 5, [ev('x')]), cmd('a', 0, [ev('2')]), cmd('a', 0, [ev('3')])], T);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, false, true, false]);
+    expect(j.readAll(1, 10).map((e) => [e.stream, e.version, e.position])).toEqual([
+      ['a', 0, 1],
+      ['a', 1, 2],
+    ]);
+  });
+
+  it('reads forward and backward from a version with a limit, $all from a position, and lists streams', () => {
+    const j = journal();
+    appendOne(j, cmd('s', 'any', [ev('0'), ev('1'), ev('2'), ev('3'), ev('4')]));
+    appendOne(j, cmd('r', 'any', [ev('r0')]));
+    appendOne(j, cmd('s', 'any', [ev('5')]));
+    expect(j.readStream('s', 2, 2, 'forward').map((e) => e.version)).toEqual([2, 3]);
+    expect(j.readStream('s', 4, 3, 'backward').map((e) => e.version)).toEqual([4, 3, 2]);
+    expect(j.readStream('s', 99, 2, 'backward').map((e) => e.version)).toEqual([5, 4]);
+    expect(j.readStream('nope', 0, 2, 'forward')).toEqual([]);
+    expect(j.readAll(6, 10).map((e) => [e.stream, e.position])).toEqual([
+      ['r', 6],
+      ['s', 7],
+    ]);
+    expect(j.listStreams('', 10)).toEqual([
+      { stream: 'r', version: 0, position: 6 },
+      { stream: 's', version: 5, position: 7 },
+    ]);
+    expect(j.listStreams('r', 10).map((s) => s.stream)).toEqual(['s']);
+    expect(j.firstVersionAfter('s', 5)).toBe(5);
+    expect(j.firstVersionAfter('s', 7)).toBe(6);
+    const [stored] = j.readAll(1, 1);
+    expect(stored).toMatchObject({ stream: 's', version: 0, position: 1, type: '0', data: { type: '0' }, metadata: {}, time: T });
+    expect(stored!.id).toMatch(/^[\w-]{21}$/);
+  });
+});
+
+describe('sqlite journal', () => {
+  it('keeps every committed event across close and reopen, and continues positions after them', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'journal-')), 'events.db');
+    const first = new SqliteJournal(file);
+    first.appendBatch([cmd('s', 'any', [ev('a'), ev('b')])], T);
+    first.close();
+    const second = new SqliteJournal(file, 'normal');
+    open.push(second);
+    expect(second.head()).toBe(2);
+    const [outcome] = second.appendBatch([cmd('s', 1, [ev('c')])], T);
+    expect(outcome).toMatchObject({ ok: true, result: { nextExpectedVersion: 2, position: 3 } });
+  });
+
+  it('a failed commit throws and stores nothing of the batch', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'journal-')), 'events.db');
+    const j = new SqliteJournal(file);
+    open.push(j);
+    // data that JSON cannot encode makes the insert fail halfway through the batch
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => j.appendBatch([cmd('s', 'any', [ev('a')]), cmd('s', 'any', [{ type: 'b', data: cyclic }])], T)).toThrow();
+    expect(j.head()).toBe(0);
+    expect(j.readAll(1, 10)).toEqual([]);
+    expect(j.appendBatch([cmd('s', 'no_stream', [ev('a')])], T)[0]).toMatchObject({ ok: true, result: { position: 1 } });
+  });
+
+  it('refuses a database written by a newer schema', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'journal-')), 'events.db');
+    new SqliteJournal(file).close();
+    const raw = new Database(file);
+    raw.pragma('user_version = 99');
+    raw.close();
+    expect(() => new SqliteJournal(file)).toThrow(/schema version 99 was written by a newer overseer/);
+  });
+});
+
+describe('memory journal', () => {
+  it('a new journal over the same storage sees what the previous one stored', () => {
+    const storage = new MemoryStorage();
+    new MemoryJournal(storage).appendBatch([cmd('s', 'any', [ev('a')])], T);
+    expect(new MemoryJournal(storage).streamVersion('s')).toBe(0);
+  });
+});
