@@ -6,7 +6,6 @@
  * await store.append('orders-1', [{ type: 'placed', data: {} }], { expectedVersion: 'no_stream' });
  * for await (const e of await store.subscribe({ stream: 'orders-1' })) console.log(e.version);
  */
-import type { Message } from '../actors/cell.js';
 import type { System } from '../system/system.js';
 import type { MembershipView } from './cluster/membership.js';
 import type { ExpectedVersion, NewEvent, StoredEvent, StreamInfo } from './model.js';
@@ -30,20 +29,18 @@ export interface EventStorePaths {
   cluster: string;
 }
 
-/** Drops undefined fields, so absent options take the store's defaults. */
-const defined = (o: { type: string } & Record<string, unknown>): Message => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Message;
-
 export function eventStoreClient(ask: AskFn, paths: EventStorePaths, timeoutMs = 5000): EventStoreClient {
   return {
-    append: (stream, events, options = {}) => call(ask, paths.store, defined({ type: 'append', stream, events, expectedVersion: options.expectedVersion }), timeoutMs),
-    read: (stream, options = {}) => call(ask, paths.store, defined({ type: 'read', stream, ...options }), timeoutMs),
-    readAll: (options = {}) => call(ask, paths.store, defined({ type: 'read_all', ...options }), timeoutMs),
-    listStreams: (options = {}) => call(ask, paths.store, defined({ type: 'list_streams', ...options }), timeoutMs),
+    // Absent options stay undefined: the store applies its defaults to undefined fields.
+    append: (stream, events, options = {}) => call(ask, paths.store, { type: 'append', stream, events, expectedVersion: options.expectedVersion }, timeoutMs),
+    read: (stream, options = {}) => call(ask, paths.store, { type: 'read', stream, ...options }, timeoutMs),
+    readAll: (options = {}) => call(ask, paths.store, { type: 'read_all', ...options }, timeoutMs),
+    listStreams: (options = {}) => call(ask, paths.store, { type: 'list_streams', ...options }, timeoutMs),
     async subscribe(options = {}) {
       const { capacity, ...rest } = options;
       const sink = new EventSink(capacity);
       try {
-        await call(ask, paths.notification, defined({ type: 'subscribe', sink, ...rest }), timeoutMs);
+        await call(ask, paths.notification, { type: 'subscribe', sink, ...rest }, timeoutMs);
       } catch (error) {
         sink.close();
         throw error;

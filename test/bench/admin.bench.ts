@@ -4,35 +4,12 @@
  * autocannon on loopback (baseline: a bare node:http server with the same body). Servers run
  * in child processes so the load generator does not share their thread.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
 import autocannon from 'autocannon';
+import { startCli, stopCli as stop } from './cli-process.js';
 import type { Measurement, Scenario } from './harness.js';
 
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
-const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const within = (x: number) => (r: number) => r <= x;
-
-/** Starts the CLI on a free port; resolves with its admin URL once it logs it. */
-function startCli(): Promise<{ child: ChildProcess; url: string; t0: bigint }> {
-  const t0 = process.hrtime.bigint();
-  const child = spawn(process.execPath, [CLI, 'start', 'systems/default.yaml', '--port', '0'], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      buf += c.toString();
-      const m = /"url":"(http:\/\/[^"]+)"/.exec(buf);
-      if (m) resolve({ child, url: m[1]!, t0 });
-    });
-    child.on('exit', (code) => reject(new Error(`overseer exited ${code}`)));
-  });
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  const exited = new Promise((r) => child.on('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
 
 const startup: Scenario = {
   name: 'process start → first 200 on /readyz (default system)',
@@ -40,7 +17,8 @@ const startup: Scenario = {
     label: 'overseer start',
     n: 1,
     async run() {
-      const { child, url, t0 } = await startCli();
+      const { child, urls, t0 } = await startCli();
+      const url = urls.get('admin endpoint listening')!;
       for (;;) {
         const res = await fetch(url + '/readyz').catch(() => undefined);
         if (res?.status === 200) break;
@@ -80,7 +58,8 @@ function probe(path: '/livez' | '/readyz'): Scenario {
       label: 'overseer admin',
       n: 1,
       async run() {
-        const { child, url } = await startCli();
+        const { child, urls } = await startCli();
+        const url = urls.get('admin endpoint listening')!;
         await new Promise((r) => setTimeout(r, 200)); // let it become ready
         const m = await rps(url + path);
         await stop(child);

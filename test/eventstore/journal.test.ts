@@ -111,7 +111,7 @@ describe.each(backends)('%s journal', (_name, make) => {
     expect(j.firstVersionAfter('s', 7)).toBe(6);
     const [stored] = j.readAll(1, 1);
     expect(stored).toMatchObject({ stream: 's', version: 0, position: 1, type: '0', data: { type: '0' }, metadata: {}, time: T });
-    expect(stored!.id).toMatch(/^[\w-]{21}$/);
+    expect(stored!.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/); // UUIDv7
   });
 });
 
@@ -156,5 +156,15 @@ describe('memory journal', () => {
     const storage = new MemoryStorage();
     new MemoryJournal(storage).appendBatch([cmd('s', 'any', [ev('a')])], T);
     expect(new MemoryJournal(storage).streamVersion('s')).toBe(0);
+  });
+});
+
+describe('generated event ids', () => {
+  it('are UUIDv7: unique, and ordered by time so the id index grows at its end', async () => {
+    const { newEventId } = await import('../../src/eventstore/event-id.js');
+    const ids = Array.from({ length: 1000 }, (_, i) => newEventId(1_700_000_000_000 + i));
+    expect(new Set(ids).size).toBe(1000);
+    expect([...ids].sort()).toEqual(ids);
+    expect(newEventId(0)).toMatch(/^00000000-0000-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 });

@@ -4,8 +4,8 @@
  * append algorithm every backend runs inside its own transaction: idempotency by event id,
  * the expected-version check, then gapless versions and positions.
  */
-import { nanoid } from 'nanoid';
 import { EventIdConflictError, WrongExpectedVersionError } from '../errors.js';
+import { newEventId } from '../event-id.js';
 import { expectationMet, type AppendCommand, type AppendResult, type StoredEvent, type StreamInfo } from '../model.js';
 
 export type AppendOutcome = { readonly ok: true; readonly result: AppendResult } | { readonly ok: false; readonly error: Error };
@@ -74,7 +74,7 @@ function applyOne(writer: BatchWriter, command: AppendCommand, head: number, tim
   for (const event of fresh) {
     version += 1;
     head += 1;
-    writer.insert({ id: event.id ?? nanoid(), stream, version, position: head, type: event.type, data: event.data, metadata: event.metadata ?? {}, time });
+    writer.insert({ id: event.id ?? newEventId(), stream, version, position: head, type: event.type, data: event.data, metadata: event.metadata ?? {}, time });
   }
   return { nextExpectedVersion: version, position: head, written: { fromVersion: current + 1, toVersion: version } };
 }
