@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { REPO, runCli, runToEnd } from './cli.js';
 
 const msg = (m: string) => (l: Record<string, unknown>) => l.msg === m;
@@ -10,6 +10,7 @@ describe('overseer start', () => {
   it('runs the default system, reports the admin URL, and exits 0 on SIGTERM with readiness dropping first', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'overseer-e2e-'));
     const run = runCli(['start', '--port', '0', '--gateway-port', '0', '--data-dir', dataDir, '--log-level', 'debug']);
+    onTestFinished(() => void run.child.kill('SIGKILL')); // never leave a server behind when an assertion fails
     const listening = await run.waitForLine(msg('admin endpoint listening'));
     const url = listening.url as string;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { runCli } from './cli.js';
 
 interface Ack {
@@ -34,6 +34,7 @@ describe('durability', () => {
   it('kill -9 in the middle of concurrent appends loses no acknowledged event; versions and positions stay gapless', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'overseer-durable-'));
     const first = await startStore(dataDir);
+    onTestFinished(() => void first.run.child.kill('SIGKILL'));
     const acks: Ack[] = [];
     let killed = false;
     const client = async (c: number) => {
@@ -62,6 +63,7 @@ describe('durability', () => {
     await Promise.all(clients);
 
     const second = await startStore(dataDir);
+    onTestFinished(() => void second.run.child.kill('SIGKILL'));
     try {
       const stored = await readAll(second.url);
       const byId = new Map(stored.map((e) => [e.id, e]));
