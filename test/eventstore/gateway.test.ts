@@ -1,16 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { System } from '../../src/system/system.js';
-import { nextEvent, startStoreSystem } from '../support/eventstore.js';
+import { describe, expect, it } from 'vitest';
+import { nextEvent, storeSystems } from '../support/eventstore.js';
 
-const running: System[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((s) => s.stop()));
-});
-const start = async (options: Parameters<typeof startStoreSystem>[0] = {}) => {
-  const started = await startStoreSystem(options);
-  running.push(started.system);
-  return started;
-};
+const start = storeSystems();
 
 const json = { 'content-type': 'application/json' };
 const post = (url: string, body: unknown, raw = false) => fetch(url, { method: 'POST', headers: json, body: raw ? (body as string) : JSON.stringify(body) });

@@ -1,17 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../src/index.js';
-import type { System } from '../../src/system/system.js';
-import { nextEvent, startStoreSystem } from '../support/eventstore.js';
+import { nextEvent, storeSystems } from '../support/eventstore.js';
 
-const running: System[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((s) => s.stop()));
-});
-const start = async (options: Parameters<typeof startStoreSystem>[0] = {}) => {
-  const started = await startStoreSystem({ gateway: false, ...options });
-  running.push(started.system);
-  return started;
-};
+const start = storeSystems({ gateway: false });
 const ev = (type: string, extra: Record<string, unknown> = {}) => ({ type, data: { type }, ...extra });
 
 describe.each(['memory', 'sqlite'] as const)('store actor (%s journal)', (backend) => {

@@ -6,6 +6,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { eventStore, startSystem, type EventEnvelope } from '../../src/index.js';
 import type { System } from '../../src/system/system.js';
 
@@ -54,4 +55,17 @@ export function nextEvent(system: System, type: string, where: (e: EventEnvelope
     }
     throw new Error(`bus closed before ${type}`);
   })();
+}
+
+/** For a test file: a start function whose systems are all stopped after each test. */
+export function storeSystems(defaults: StoreSystemOptions = {}) {
+  const running: System[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((s) => s.stop()));
+  });
+  return async (options: StoreSystemOptions = {}) => {
+    const started = await startStoreSystem({ ...defaults, ...options });
+    running.push(started.system);
+    return started;
+  };
 }
