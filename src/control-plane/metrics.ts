@@ -1,30 +1,69 @@
 /**
  * Prometheus metrics in a private prom-client registry: counters fed by bus events (exits by
  * reason, dropped messages, store appends) and gauges read from the tree at scrape time
- * (readiness, mailbox depth, restarts), so nothing is counted twice across control-plane restarts.
+ * (readiness, mailbox depth, restarts, what actors report), so nothing is counted twice
+ * across control-plane restarts. prom-client is loaded on the first scrape, not at start-up:
+ * until then the counters are plain maps.
  */
-import { Counter, Gauge, Registry } from 'prom-client';
 import type { EventEnvelope } from '../events/catalogue.js';
 import type { EventBus } from '../events/index.js';
 import type { StatusNode } from '../system/status.js';
 import { walk } from '../admin/routes/tree.js';
 
+type PromClient = typeof import('prom-client');
+
+/** `a\u0000b` keys: label values of one series. */
+const key = (...parts: string[]) => parts.join('\u0000');
+const unkey = (k: string) => k.split('\u0000');
+
 export class RuntimeMetrics {
-  readonly registry = new Registry();
-  private readonly exits: Counter<'path' | 'reason'>;
-  private readonly dropped: Counter<'path' | 'policy'>;
-  private readonly appended: Counter;
+  private readonly exits = new Map<string, number>();
+  private readonly dropped = new Map<string, number>();
+  private appended = 0;
+  private registry: Promise<import('prom-client').Registry> | undefined;
 
   constructor(
-    status: () => StatusNode,
-    bus: EventBus,
-    systemReady: () => boolean,
-  ) {
-    const registers = [this.registry];
-    this.exits = new Counter({ name: 'overseer_actor_exits_total', help: 'Actor exits by reason', labelNames: ['path', 'reason'], registers });
-    this.dropped = new Counter({ name: 'overseer_mailbox_dropped_messages_total', help: 'Messages lost to mailbox overflow', labelNames: ['path', 'policy'], registers });
-    this.appended = new Counter({ name: 'overseer_store_appended_events_total', help: 'Events appended to the store', registers });
-    const nodes = () => walk(status());
+    private readonly status: () => StatusNode,
+    private readonly bus: EventBus,
+    private readonly systemReady: () => boolean,
+  ) {}
+
+  observe(event: EventEnvelope): void {
+    const d = event.data as Record<string, unknown>;
+    if (event.type === 'child_exited') add(this.exits, key(String(d.path), String(d.reason)), 1);
+    else if (event.type === 'messages_dropped') add(this.dropped, key(String(d.path), String(d.policy)), Number(d.count) || 0);
+    else if (event.type === 'events_appended') this.appended += Math.max(0, Number(d.toVersion) - Number(d.fromVersion) + 1);
+  }
+
+  async render(): Promise<{ contentType: string; body: string }> {
+    this.registry ??= import('prom-client').then((prom) => this.build(prom));
+    const registry = await this.registry;
+    return { contentType: registry.contentType, body: await registry.metrics() };
+  }
+
+  private build({ Registry, Counter, Gauge }: PromClient): import('prom-client').Registry {
+    const registry = new Registry();
+    const registers = [registry];
+    const self = this;
+    const nodes = () => [...walk(this.status())];
+    // Figures the event-store actors report about themselves (StatusNode.info).
+    const reported = (behaviour: string) => nodes().filter((n) => n.behaviour === behaviour && n.info !== undefined);
+    const fromMap = (map: Map<string, number>, labels: string[]) =>
+      function (this: { reset(): void; inc(l: Record<string, string>, v: number): void }) {
+        this.reset();
+        for (const [k, v] of map) this.inc(Object.fromEntries(unkey(k).map((value, i) => [labels[i]!, value])), v);
+      };
+    new Counter({ name: 'overseer_actor_exits_total', help: 'Actor exits by reason', labelNames: ['path', 'reason'], registers, collect: fromMap(this.exits, ['path', 'reason']) });
+    new Counter({ name: 'overseer_mailbox_dropped_messages_total', help: 'Messages lost to mailbox overflow', labelNames: ['path', 'policy'], registers, collect: fromMap(this.dropped, ['path', 'policy']) });
+    new Counter({
+      name: 'overseer_store_appended_events_total',
+      help: 'Events appended to the store',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(self.appended);
+      },
+    });
     new Counter({
       name: 'overseer_actor_restarts_total',
       help: 'Restarts per actor since the system started',
@@ -62,11 +101,9 @@ export class RuntimeMetrics {
       registers,
       collect() {
         this.reset();
-        for (const s of bus.stats()) this.set({ subscriber: s.name, mode: s.mode }, s.dropped);
+        for (const s of self.bus.stats()) this.set({ subscriber: s.name, mode: s.mode }, s.dropped);
       },
     });
-    // Figures the event-store actors report about themselves (StatusNode.info).
-    const reported = (behaviour: string) => [...nodes()].filter((n) => n.behaviour === behaviour && n.info !== undefined);
     new Gauge({
       name: 'overseer_store_subscriptions',
       help: 'Open store subscriptions by state (catching_up, live, paused = waiting for a slow reader)',
@@ -102,19 +139,13 @@ export class RuntimeMetrics {
       help: '1 while the system is ready (every required actor ready)',
       registers,
       collect() {
-        this.set(systemReady() ? 1 : 0);
+        this.set(self.systemReady() ? 1 : 0);
       },
     });
+    return registry;
   }
+}
 
-  observe(event: EventEnvelope): void {
-    const d = event.data as Record<string, unknown>;
-    if (event.type === 'child_exited') this.exits.inc({ path: String(d.path), reason: String(d.reason) });
-    else if (event.type === 'messages_dropped') this.dropped.inc({ path: String(d.path), policy: String(d.policy) }, Number(d.count) || 0);
-    else if (event.type === 'events_appended') this.appended.inc(Math.max(0, Number(d.toVersion) - Number(d.fromVersion) + 1));
-  }
-
-  async render(): Promise<{ contentType: string; body: string }> {
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
-  }
+function add(map: Map<string, number>, k: string, n: number): void {
+  map.set(k, (map.get(k) ?? 0) + n);
 }
