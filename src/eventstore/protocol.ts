@@ -44,6 +44,27 @@ export async function call<T>(ask: AskFn, path: string, message: Message, timeou
   return reply.value;
 }
 
+/**
+ * Sends `message` to `path` with a reply target that hands the Reply to `then`: no promise
+ * and no timer of its own, for a hop inside a request whose asker already has a deadline.
+ * A message that cannot be delivered (actor gone, mailbox full) answers as unavailable.
+ */
+export function forward<T>(send: (path: string, message: Message) => void, path: string, message: Message, then: (reply: Reply<T>) => void): void {
+  let answered = false;
+  const replyTo: ReplyTarget = {
+    send: (reply) => {
+      if (answered) return;
+      answered = true;
+      then(reply as Reply<T>);
+    },
+  };
+  try {
+    send(path, { ...message, replyTo });
+  } catch (error) {
+    replyTo.send({ type: 'error', error: new StoreUnavailableError(path, error) });
+  }
+}
+
 /** The path of a sibling of the actor at `path` (`root/store` + `persistence` → `root/persistence`). */
 export function siblingPath(path: string, id: string): string {
   return `${path.slice(0, path.lastIndexOf('/') + 1)}${id}`;

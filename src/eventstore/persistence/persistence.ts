@@ -16,6 +16,7 @@ import { persistenceParams } from './params.js';
 export type PersistenceCommand =
   | { readonly type: 'append'; readonly command: AppendCommand }
   | { readonly type: 'read_stream'; readonly stream: string; readonly from: number; readonly limit: number; readonly direction: 'forward' | 'backward' }
+  | { readonly type: 'read_stream_at'; readonly stream: string; readonly from: number | undefined; readonly limit: number; readonly direction: 'forward' | 'backward' }
   | { readonly type: 'read_all'; readonly from: number; readonly limit: number }
   | { readonly type: 'stream_version'; readonly stream: string }
   | { readonly type: 'first_version_after'; readonly stream: string; readonly position: number }
@@ -45,6 +46,13 @@ export const persistence = fromCallback<PersistenceRequest | Internal, unknown>(
       }
       case 'read_stream':
         return respond(message.replyTo, () => journal.readStream(message.stream, message.from, message.limit, message.direction));
+      case 'read_stream_at':
+        // One hop for a client read: the version and the page, from the same committed state.
+        return respond(message.replyTo, () => {
+          const version = journal.streamVersion(message.stream);
+          const from = message.from ?? (message.direction === 'forward' ? 0 : version);
+          return { version, events: version < 0 ? [] : journal.readStream(message.stream, from, message.limit, message.direction) };
+        });
       case 'read_all':
         return respond(message.replyTo, () => journal.readAll(message.from, message.limit));
       case 'stream_version':

@@ -22,22 +22,52 @@ const newEvent = z
 const expectedVersion = z.union([z.enum(['any', 'no_stream', 'stream_exists']), z.number().int().min(-1)]);
 const limit = z.number().int().min(1).max(READ_LIMIT.max).default(READ_LIMIT.default);
 
-const schemas = {
+export const requestSchemas = {
   append: z.object({ stream: z.string(), expectedVersion: expectedVersion.default('any'), events: z.array(newEvent).min(1) }),
   read: z.object({ stream: z.string(), from: z.number().int().min(0).optional(), limit, direction: z.enum(['forward', 'backward']).default('forward') }),
   read_all: z.object({ from: z.number().int().min(1).default(1), limit }),
   list_streams: z.object({ after: z.string().default(''), limit: z.number().int().min(1).max(10_000).default(1000) }),
 };
 
-export type StoreRequestType = keyof typeof schemas;
+export type StoreRequestType = keyof typeof requestSchemas;
 export type AppendRequest = { stream: string; expectedVersion: ExpectedVersion; events: NewEvent[] };
-export type ReadRequest = z.infer<typeof schemas.read>;
-export type ReadAllRequest = z.infer<typeof schemas.read_all>;
-export type ListStreamsRequest = z.infer<typeof schemas.list_streams>;
+export type ReadRequest = z.infer<typeof requestSchemas.read>;
+export type ReadAllRequest = z.infer<typeof requestSchemas.read_all>;
+export type ListStreamsRequest = z.infer<typeof requestSchemas.list_streams>;
+
+const EVENT_KEYS = new Set(['id', 'type', 'data', 'metadata']);
+const EXPECTED_WORDS = new Set(['any', 'no_stream', 'stream_exists']);
+const isText = (v: unknown) => typeof v === 'string' && v.length >= 1 && v.length <= 200;
+const isRecord = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The shape of a well-formed append, checked by hand: strictly narrower than the zod schema
+ * (a test holds them together), it lets the hot path skip zod, a tenth of an append's cost.
+ * Anything it does not accept goes through zod, which names the problem.
+ */
+export function isWellFormedAppend(m: { stream?: unknown; expectedVersion?: unknown; events?: unknown }): boolean {
+  const { expectedVersion: ev, events } = m;
+  if (typeof m.stream !== 'string' || !Array.isArray(events) || events.length === 0) return false;
+  if (ev !== undefined && !(typeof ev === 'string' ? EXPECTED_WORDS.has(ev) : Number.isInteger(ev) && (ev as number) >= -1)) return false;
+  for (const e of events as unknown[]) {
+    if (!isRecord(e)) return false;
+    const { id, type, data, metadata } = e as Record<string, unknown>;
+    if (!isText(type) || data === undefined || (id !== undefined && !isText(id)) || (metadata !== undefined && !isRecord(metadata))) return false;
+    for (const k in e as object) if (!EVENT_KEYS.has(k)) return false;
+  }
+  return true;
+}
 
 /** Parses a request of `type`; throws InvalidStoreRequestError with every problem found. */
-export function parseRequest<T extends StoreRequestType>(type: T, message: unknown): z.infer<(typeof schemas)[T]> {
-  const parsed = schemas[type].safeParse(message);
+export function parseRequest<T extends StoreRequestType>(type: T, message: unknown): z.infer<(typeof requestSchemas)[T]> {
+  if (type === 'append' && isWellFormedAppend(message as object)) {
+    const m = message as AppendRequest;
+    const request = { stream: m.stream, expectedVersion: m.expectedVersion ?? 'any', events: m.events };
+    checkStreamName(request.stream);
+    checkDistinctIds(request.events);
+    return request as z.infer<(typeof requestSchemas)[T]>;
+  }
+  const parsed = requestSchemas[type].safeParse(message);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${formatPath(i.path.filter((p) => typeof p !== 'symbol')) || '(request)'}: ${i.message}`);
     throw new InvalidStoreRequestError(problems.join('; '));
@@ -45,7 +75,7 @@ export function parseRequest<T extends StoreRequestType>(type: T, message: unkno
   const value = parsed.data as { stream?: string; events?: { id?: string }[] };
   if (value.stream !== undefined) checkStreamName(value.stream);
   if (value.events) checkDistinctIds(value.events);
-  return parsed.data as z.infer<(typeof schemas)[T]>;
+  return parsed.data as z.infer<(typeof requestSchemas)[T]>;
 }
 
 export function checkStreamName(stream: string): void {

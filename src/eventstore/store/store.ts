@@ -7,9 +7,9 @@ import { fromCallback } from 'xstate';
 import { runtimeOf } from '../../system/context.js';
 import type { AppendResult, StoredEvent, StreamInfo } from '../model.js';
 import type { PersistenceCommand } from '../persistence/persistence.js';
-import { call, respond, siblingPath, type ReplyTarget } from '../protocol.js';
+import { call, forward, respond, siblingPath, type ReplyTarget } from '../protocol.js';
 import { storeParams } from './params.js';
-import { parseRequest, type StoreRequestType } from './requests.js';
+import { parseRequest, type AppendRequest, type StoreRequestType } from './requests.js';
 
 /** A store request as sent by `system.ask('root/store', …)`: `type` plus the fields of its kind (see requests.ts). */
 export type StoreRequest = { readonly type: StoreRequestType; readonly replyTo?: ReplyTarget; readonly [key: string]: unknown };
@@ -27,19 +27,26 @@ export const store = fromCallback<StoreRequest, unknown>(({ self, input, receive
   const persistencePath = siblingPath(rt.path, params.persistence);
   const persist = <T>(message: PersistenceCommand) => call<T>(rt.ask, persistencePath, message, params.timeoutMs);
 
-  async function append(message: StoreRequest): Promise<Omit<AppendResult, 'written'>> {
-    const command = parseRequest('append', message);
-    const result = await persist<AppendResult>({ type: 'append', command });
-    if (result.written) rt.publish({ type: 'events_appended', data: { stream: command.stream, ...result.written, position: result.position } });
-    return { nextExpectedVersion: result.nextExpectedVersion, position: result.position };
+  /** The hot path: validated here, then forwarded; persistence's answer goes back to the asker from here. */
+  function append(message: StoreRequest): void {
+    const { replyTo } = message;
+    let command: AppendRequest;
+    try {
+      command = parseRequest('append', message);
+    } catch (error) {
+      return replyTo?.send({ type: 'error', error: error as Error });
+    }
+    forward<AppendResult>(rt.send, persistencePath, { type: 'append', command }, (reply) => {
+      if (reply.type === 'error') return replyTo?.send(reply);
+      const { written, nextExpectedVersion, position } = reply.value;
+      if (written) rt.publish({ type: 'events_appended', data: { stream: command.stream, ...written, position } });
+      replyTo?.send({ type: 'ok', value: { nextExpectedVersion, position } });
+    });
   }
 
   async function read(message: StoreRequest): Promise<ReadResult> {
     const { stream, from, limit, direction } = parseRequest('read', message);
-    const version = await persist<number>({ type: 'stream_version', stream });
-    if (version < 0) return { stream, version, events: [] };
-    const start = from ?? (direction === 'forward' ? 0 : version);
-    const events = await persist<StoredEvent[]>({ type: 'read_stream', stream, from: start, limit, direction });
+    const { version, events } = await persist<{ version: number; events: StoredEvent[] }>({ type: 'read_stream_at', stream, from, limit, direction });
     return { stream, version, events };
   }
 
@@ -54,14 +61,15 @@ export const store = fromCallback<StoreRequest, unknown>(({ self, input, receive
     return { streams: await persist<StreamInfo[]>({ type: 'list_streams', after, limit }) };
   }
 
-  const handlers: Record<StoreRequestType, (m: StoreRequest) => Promise<unknown>> = { append, read, read_all: readAll, list_streams: listStreams };
+  const handlers: Record<Exclude<StoreRequestType, 'append'>, (m: StoreRequest) => Promise<unknown>> = { read, read_all: readAll, list_streams: listStreams };
 
   receive((message) => {
+    if (message.type === 'append') return append(message);
     const handler = Object.hasOwn(handlers, message.type) ? handlers[message.type] : undefined;
     if (!handler) {
       rt.logger.warn({ type: message.type }, 'store: unknown request type; ignored');
       return respond(message.replyTo, () => {
-        throw new Error(`store: unknown request type "${String(message.type)}"; expected one of ${Object.keys(handlers).join(', ')}`);
+        throw new Error(`store: unknown request type "${String(message.type)}"; expected one of append, ${Object.keys(handlers).join(', ')}`);
       });
     }
     respond(message.replyTo, () => handler(message));
