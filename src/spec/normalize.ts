@@ -66,7 +66,7 @@ function child(c: RawChild, depth: number, baseDir: string, overrides: SpecOverr
     kind: 'worker',
     behaviour,
     params,
-    shutdown: c.shutdown ?? DEFAULTS.workerShutdownMs,
+    shutdown: c.shutdown ?? DEFAULTS.behaviourShutdownMs[behaviour] ?? DEFAULTS.workerShutdownMs,
     mailbox: { capacity: c.mailbox?.capacity ?? DEFAULTS.mailbox.capacity, overflow: c.mailbox?.overflow ?? DEFAULTS.mailbox.overflow },
   };
 }

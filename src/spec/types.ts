@@ -106,6 +106,8 @@ export const DEFAULTS = Object.freeze({
   intensity: Object.freeze({ maxRestarts: 3, periodMs: 5000 }),
   backoff: Object.freeze({ initialMs: 100, maxMs: 30_000, factor: 2, jitter: 0, resetAfterMs: 60_000 }),
   workerShutdownMs: 5000,
+  /** Built-ins that need longer to stop: persistence finishes its batch and closes the database. */
+  behaviourShutdownMs: Object.freeze({ persistence: 10_000 } as Record<string, number>),
   readinessTimeoutMs: 10_000,
   mailbox: Object.freeze({ capacity: 1000, overflow: 'drop_newest' as OverflowPolicy }),
   admin: Object.freeze({ host: '127.0.0.1', port: 7070 }),

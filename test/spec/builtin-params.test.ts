@@ -40,3 +40,15 @@ describe('params of built-in behaviours are checked when the config loads', () =
     expect(await problems('    - id: store\n      behaviour: store\n    - id: cluster\n      behaviour: cluster\n      params: { backend: local }\n')).toEqual([]);
   });
 });
+
+describe('defaults of built-in behaviours', () => {
+  it('persistence gets 10 s to stop unless the config says otherwise', async () => {
+    const file = writeConfig(withChildren('    - id: persistence\n      behaviour: persistence\n    - id: store\n      behaviour: store\n    - id: quick\n      behaviour: persistence\n      shutdown: 100\n'));
+    const { spec } = await loadSpecFile(file, { behaviours: new Set(Object.keys(builtinBehaviours())), params: builtinParams(), env: {} });
+    expect(spec.root.children.map((c) => [c.id, c.shutdown])).toEqual([
+      ['persistence', 10_000],
+      ['store', 5000],
+      ['quick', 100],
+    ]);
+  });
+});
