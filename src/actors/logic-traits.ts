@@ -19,7 +19,9 @@ export interface LogicTraits {
   readonly emitsReady: boolean;
 }
 
-const signalling = new WeakSet<object>();
+// A registered symbol on the logic object, not a module-local set: the CLI runs a bundled copy
+// of the runtime while user modules import `overseer` from node_modules; both must agree.
+const SIGNALS_READY = Symbol.for('overseer.readyBySignal');
 
 /**
  * Declares that `logic` emits `{ type: 'ready' }` once it can serve (a listener bound, a
@@ -27,7 +29,7 @@ const signalling = new WeakSet<object>();
  * @example export const gateway = readyBySignal(fromCallback(({ emit }) => { …; emit({ type: 'ready' }); }));
  */
 export function readyBySignal<T extends AnyActorLogic>(logic: T): T {
-  signalling.add(logic);
+  (logic as unknown as Record<symbol, boolean>)[SIGNALS_READY] = true;
   cache.delete(logic);
   return logic;
 }
@@ -49,7 +51,7 @@ export function traitsOf(logic: AnyActorLogic): LogicTraits {
 }
 
 function inspect(logic: AnyActorLogic): LogicTraits {
-  const emitsReady = signalling.has(logic);
+  const emitsReady = (logic as unknown as Record<symbol, boolean | undefined>)[SIGNALS_READY] === true;
   const idMap = (logic as { idMap?: Map<string, StateNodeLike> }).idMap;
   if (!(idMap instanceof Map)) return { isMachine: false, hasReadyTag: false, handlesStop: false, emitsReady };
   let hasReadyTag = false;

@@ -12,7 +12,13 @@ import { livez, readyz } from './routes/probes.js';
 import { metrics, status } from './routes/status.js';
 import type { AdminView } from './view.js';
 
-type Handler = (view: AdminView, req: IncomingMessage, res: ServerResponse, url: URL, subpath: string) => void | Promise<void>;
+/** The parts of the request URL handlers read. */
+export interface Target {
+  readonly pathname: string;
+  readonly searchParams: URLSearchParams;
+}
+
+type Handler = (view: AdminView, req: IncomingMessage, res: ServerResponse, url: Target, subpath: string) => void | Promise<void>;
 
 const ROUTES: Record<string, Handler> = {
   '/livez': livez,
@@ -24,13 +30,17 @@ const ROUTES: Record<string, Handler> = {
 };
 
 export function handle(view: AdminView, req: IncomingMessage, res: ServerResponse): void {
-  let url: URL;
+  // Probes are polled constantly: split the target by hand rather than build a WHATWG URL.
+  const raw = req.url ?? '/';
+  const q = raw.indexOf('?');
+  const url: Target = { pathname: q < 0 ? raw : raw.slice(0, q), searchParams: new URLSearchParams(q < 0 ? '' : raw.slice(q + 1)) };
+  let base: string;
+  let subpath: string;
   try {
-    url = new URL(req.url ?? '/', 'http://admin');
+    [base, subpath] = split(url.pathname);
   } catch {
     return sendProblem(res, 400, 'bad_request', 'malformed request URL');
   }
-  const [base, subpath] = split(url.pathname);
   const route = ROUTES[base];
   if (!route) return sendProblem(res, 404, 'not_found', `no admin endpoint at ${url.pathname}`, { endpoints: Object.keys(ROUTES) });
   if (subpath && base !== '/readyz') return sendProblem(res, 404, 'not_found', `no admin endpoint at ${url.pathname}`);

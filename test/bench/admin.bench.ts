@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import autocannon from 'autocannon';
-import { startCli, stopCli as stop } from './cli-process.js';
+import { cpuMicros, startCli, stopCli as stop } from './cli-process.js';
 import type { Measurement, Scenario } from './harness.js';
 
 const within = (x: number) => (r: number) => r <= x;
@@ -45,15 +45,21 @@ const startup: Scenario = {
 
 const BARE = `require('node:http').createServer((q, s) => { s.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': 2, 'cache-control': 'no-store' }); s.end('ok'); }).listen(0, '127.0.0.1', function () { console.log('"url":"http://127.0.0.1:' + this.address().port + '"'); });`;
 
-async function rps(url: string): Promise<Measurement> {
+/**
+ * Server CPU per request under autocannon load. On a 2-core machine autocannon needs a core
+ * of its own and bounds the observed rate (printed beside it), so the comparable figure is
+ * what each request costs the server: its capacity is 1 / that.
+ */
+async function load(url: string, pid: number): Promise<Measurement> {
+  const cpu0 = cpuMicros(pid);
   const result = await autocannon({ url, connections: 16, duration: 3, pipelining: 1 });
-  // report time per request so that lower is better, like every other row
-  return { value: 1e9 / result.requests.average, unit: 'ns', note: `${Math.round(result.requests.average)} req/s, p99 ${result.latency.p99} ms` };
+  const cpu = cpuMicros(pid) - cpu0;
+  return { value: (cpu * 1000) / result.requests.total, unit: 'ns', note: `${Math.round(result.requests.average)} req/s observed, p99 ${result.latency.p99} ms` };
 }
 
 function probe(path: '/livez' | '/readyz'): Scenario {
   return {
-    name: `${path} under load (per request)`,
+    name: `${path} under load (server CPU per request)`,
     ours: {
       label: 'overseer admin',
       n: 1,
@@ -61,7 +67,7 @@ function probe(path: '/livez' | '/readyz'): Scenario {
         const { child, urls } = await startCli();
         const url = urls.get('admin endpoint listening')!;
         await new Promise((r) => setTimeout(r, 200)); // let it become ready
-        const m = await rps(url + path);
+        const m = await load(url + path, child.pid!);
         await stop(child);
         return m;
       },
@@ -73,13 +79,13 @@ function probe(path: '/livez' | '/readyz'): Scenario {
         async run() {
           const child = spawn(process.execPath, ['-e', BARE], { stdio: ['ignore', 'pipe', 'inherit'] });
           const url = await new Promise<string>((resolve) => child.stdout!.on('data', (c: Buffer) => resolve(/"url":"([^"]+)"/.exec(c.toString())![1]!)));
-          const m = await rps(url + path);
+          const m = await load(url + path, child.pid!);
           await stop(child);
           return m;
         },
       },
     ],
-    targets: [{ baseline: 'bare node:http', text: '≥ 0.8× bare requests/s (time ≤ 1.25×)', ok: within(1.25) }],
+    targets: [{ baseline: 'bare node:http', text: '≥ 0.8× bare capacity (CPU per request ≤ 1.25×)', ok: within(1.25) }],
   };
 }
 

@@ -6,14 +6,14 @@
  * direct store API.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { eventStore, startSystem } from '../../dist/index.js';
 import { newEventId } from '../../dist/eventstore/event-id.js';
-import { startCli, stopCli } from './cli-process.js';
+import { cpuMicros, startCli, stopCli } from './cli-process.js';
 import type { Measurement, Scenario } from './harness.js';
 
 const WRITERS = 64;
@@ -167,13 +167,6 @@ function readScenario(kind: 'stream' | '$all'): Scenario {
   };
 }
 
-/** CPU time (user + system) a process has used, in µs, from /proc (Linux). */
-function cpuMicros(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of the line)
-  return (ticks * 1e6) / CLOCK_TICKS;
-}
-const CLOCK_TICKS = 100; // sysconf(_SC_CLK_TCK) on Linux
 
 /**
  * Server CPU per append: HTTP (the CLI in a child process, loaded by autocannon from here)

@@ -1,12 +1,12 @@
 /**
- * Runs the built CLI (dist/cli/main.js, built by `npm test` before vitest) as a child process
+ * Runs the built CLI (dist/overseer.mjs, built by `npm test` before vitest) as a child process
  * and collects its JSON log lines, so e2e tests see exactly what users see.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
-export const BIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../dist/overseer.mjs', import.meta.url));
 
 export interface Run {
   child: ChildProcess;

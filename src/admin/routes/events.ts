@@ -3,11 +3,12 @@
  * lossy bus subscription: a slow client loses events (counted), never slows the bus.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Target } from '../server.js';
 import type { AdminView } from '../view.js';
 
 let clients = 0;
 
-export function events(view: AdminView, req: IncomingMessage, res: ServerResponse, url: URL): void {
+export function events(view: AdminView, req: IncomingMessage, res: ServerResponse, url: Target): void {
   const types = (url.searchParams.get('types') ?? '')
     .split(',')
     .map((t) => t.trim())

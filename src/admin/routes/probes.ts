@@ -5,10 +5,11 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendProblem, sendText } from '../problem.js';
+import type { Target } from '../server.js';
 import type { AdminView } from '../view.js';
 import { findNode } from './tree.js';
 
-export function livez(view: AdminView, _req: IncomingMessage, res: ServerResponse, url: URL): void {
+export function livez(view: AdminView, _req: IncomingMessage, res: ServerResponse, url: Target): void {
   const live = view.live();
   if (url.searchParams.has('verbose')) return sendText(res, live ? 200 : 503, `[${live ? '+' : '-'}]root ${live ? 'ok' : 'stopped'}\nlivez check ${live ? 'passed' : 'failed'}\n`);
   sendText(res, live ? 200 : 503, live ? 'ok' : 'root supervisor stopped');
@@ -30,8 +31,14 @@ export function readinessChecks(view: AdminView, excluded: ReadonlySet<string>):
   return checks;
 }
 
-export function readyz(view: AdminView, _req: IncomingMessage, res: ServerResponse, url: URL, subpath: string): void {
+export function readyz(view: AdminView, _req: IncomingMessage, res: ServerResponse, url: Target, subpath: string): void {
   if (subpath) return readyzOne(view, res, subpath);
+  if (url.searchParams.size === 0) {
+    // The probe as Kubernetes sends it: one answer, no per-check detail to build.
+    const state = view.readiness();
+    const ok = !view.stopping() && !state.stopping && state.expected.every((p) => state.ready.has(p));
+    return sendText(res, ok ? 200 : 503, ok ? 'ok' : 'not ready');
+  }
   const excluded = new Set(url.searchParams.getAll('exclude'));
   const checks = readinessChecks(view, excluded);
   const ok = checks.every((c) => c.ok);
