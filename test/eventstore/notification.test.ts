@@ -96,6 +96,23 @@ describe('notification: subscriptions', () => {
   });
 });
 
+describe('notification: the message protocol', () => {
+  it('subscribe answers with an id; unsubscribe by that id ends the sink; an unknown id removes nothing', async () => {
+    const { system, store } = await start();
+    await store.append('s', [ev(0)]);
+    const sink = new EventSink(10);
+    const subscribed = (await system.ask('root/notification', { type: 'subscribe', sink, stream: 's' }, { timeoutMs: 1000 })) as { type: string; value: { id: string } };
+    expect(subscribed.type).toBe('ok');
+    expect((await take(sink, 1)).map((e) => e.version)).toEqual([0]);
+    const it = sink[Symbol.asyncIterator]();
+    const ended = it.next();
+    await expect(system.ask('root/notification', { type: 'unsubscribe', id: subscribed.value.id }, { timeoutMs: 1000 })).resolves.toEqual({ type: 'ok', value: { removed: true } });
+    expect(await ended).toEqual({ value: undefined, done: true });
+    await expect(system.ask('root/notification', { type: 'unsubscribe', id: 'nope' }, { timeoutMs: 1000 })).resolves.toEqual({ type: 'ok', value: { removed: false } });
+    expect(system.status().children!.find((c) => c.id === 'notification')!.info).toMatchObject({ subscriptions: 0 });
+  });
+});
+
 describe('EventSink', () => {
   it('never takes more than its capacity and asks for more once half is free', async () => {
     const sink = new EventSink(4);

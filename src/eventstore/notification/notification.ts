@@ -45,6 +45,11 @@ export const notification = fromCallback<NotificationRequest, unknown>(({ self, 
   void persist<number>({ type: 'head' }).then((h) => (head = Math.max(head, h)), () => undefined);
 
   const wakeAll = () => pumps.forEach((p) => p.wake());
+  /** Forgets a subscription, and its stream's head once nobody follows that stream. */
+  const remove = (pump: Pump) => {
+    pumps.delete(pump.id);
+    if (!pump.all && ![...pumps.values()].some((p) => p.stream === pump.stream)) streamHeads.delete(pump.stream);
+  };
   const appends = rt.system.events.subscribe(`${rt.path}:appends`, {
     types: ['events_appended'],
     mode: 'critical',
@@ -75,13 +80,13 @@ export const notification = fromCallback<NotificationRequest, unknown>(({ self, 
       ? (from: number, limit: number) => persist<StoredEvent[]>({ type: 'read_all', from, limit })
       : (from: number, limit: number) => persist<StoredEvent[]>({ type: 'read_stream', stream, from, limit, direction: 'forward' });
     const pump = new Pump(id, stream, cursor, sink, { read }, params.pageSize, (p, error) => {
-      pumps.delete(p.id);
+      remove(p);
       rt.logger.warn({ subscription: p.id, stream, err: error }, 'subscription ended: the store did not answer');
       p.end(new StoreUnavailableError('the subscription', error));
     });
     pumps.set(id, pump);
     sink.onClose = () => {
-      pumps.delete(id);
+      remove(pump);
       pump.end();
     };
     pump.wake();
@@ -105,7 +110,7 @@ export const notification = fromCallback<NotificationRequest, unknown>(({ self, 
     if (message.type === 'unsubscribe') {
       return respond(message.replyTo, () => {
         const pump = pumps.get(message.id);
-        pumps.delete(message.id);
+        if (pump) remove(pump);
         pump?.end();
         return { removed: pump !== undefined };
       });
