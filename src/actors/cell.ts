@@ -8,15 +8,16 @@ import { nanoid } from 'nanoid';
 import type { Clock, TimerHandle } from '../shared/clock.js';
 import { MailboxFullError, NotRunningError } from '../shared/errors.js';
 import type { Shutdown, WorkerSpec } from '../spec/types.js';
-import { exitReasonOf, type ActorOutcome, type ExitReason, type ExitRecord } from './exit-reasons.js';
+import { exitReasonOf, type ActorOutcome, type ExitReason } from './exit-reasons.js';
 import { READY_TAG, STOP_EVENT, traitsOf } from './logic-traits.js';
 import { releaseAfterError } from './release.js';
+import { ChildState } from './child-state.js';
 import { BoundedQueue } from '../shared/bounded-queue.js';
 
 /** A message to an actor: an XState event, with any payload. */
 export type Message = EventObject & { readonly [key: string]: unknown };
 
-export type ActorStatus = 'starting' | 'running' | 'ready' | 'backoff' | 'stopping' | 'stopped' | 'failed' | 'completed';
+export type { ActorStatus } from './child-state.js';
 
 /** What a cell reports to, implemented by its supervisor. */
 export interface CellHost {
@@ -33,15 +34,8 @@ export interface CellHost {
 /** How this cell learns readiness: from the `ready` tag, from emits, or at start. */
 type ReadinessSource = 'start' | 'tag' | 'emit' | 'tag+emit';
 
-export class ActorCell {
+export class ActorCell extends ChildState {
   readonly kind = 'worker' as const;
-  status: ActorStatus = 'stopped';
-  ready = false;
-  /** nanoid of the current incarnation. */
-  instance: string | undefined;
-  restarts = 0;
-  startedAt: number | undefined;
-  lastExit: ExitRecord | undefined;
   private actor: AnyActorRef | undefined;
   private readonly mailbox: BoundedQueue<EventObject>;
   private busy = false;
@@ -64,6 +58,7 @@ export class ActorCell {
     private logic: AnyActorLogic,
     private readonly host: CellHost,
   ) {
+    super();
     this.mailbox = new BoundedQueue(spec.mailbox.capacity, spec.mailbox.overflow);
   }
 

@@ -5,8 +5,8 @@
  */
 import { nanoid } from 'nanoid';
 import { ActorCell } from '../actors/cell.js';
-import type { ActorStatus } from '../actors/cell.js';
-import { shouldRestart, type ExitReason, type ExitRecord } from '../actors/exit-reasons.js';
+import { ChildState, type ActorStatus } from '../actors/child-state.js';
+import { shouldRestart, type ExitReason } from '../actors/exit-reasons.js';
 import { ChildExistsError, ChildRunningError, RestartIntensityError, UnknownActorError } from '../shared/errors.js';
 import type { TimerHandle } from '../shared/clock.js';
 import type { ChildSpec, Shutdown, SupervisorSpec } from '../spec/types.js';
@@ -29,14 +29,8 @@ export class ReadinessTimeoutError extends Error {
 const isLive = (c: Child): boolean =>
   c.status === 'starting' || c.status === 'running' || c.status === 'ready' || c.status === 'backoff';
 
-export class Supervisor implements SupervisorParent {
+export class Supervisor extends ChildState implements SupervisorParent {
   readonly kind = 'supervisor' as const;
-  status: ActorStatus = 'stopped';
-  ready = false;
-  instance: string | undefined;
-  restarts = 0;
-  startedAt: number | undefined;
-  lastExit: ExitRecord | undefined;
   private readonly children = new Map<string, Child>();
   private order: string[] = [];
   private window: RestartWindow;
@@ -55,6 +49,7 @@ export class Supervisor implements SupervisorParent {
     private readonly services: SupervisorServices,
     private readonly parent: SupervisorParent,
   ) {
+    super();
     this.window = new RestartWindow(spec.intensity);
     this.gate = new ReadinessGate(services.clock, (child) => this.missedDeadline(child));
     this.ops = new OpQueue((error) => services.internalError(this.path, error));

@@ -1,0 +1,17 @@
+/**
+ * What every child of a supervisor keeps about itself, worker or supervisor: the fields
+ * `/status` shows for each node. ActorCell and Supervisor both extend it.
+ */
+import type { ExitRecord } from './exit-reasons.js';
+
+export type ActorStatus = 'starting' | 'running' | 'ready' | 'backoff' | 'stopping' | 'stopped' | 'failed' | 'completed';
+
+export abstract class ChildState {
+  status: ActorStatus = 'stopped';
+  ready = false;
+  /** nanoid of the current incarnation. */
+  instance: string | undefined;
+  restarts = 0;
+  startedAt: number | undefined;
+  lastExit: ExitRecord | undefined;
+}
