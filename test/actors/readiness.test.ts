@@ -31,6 +31,15 @@ describe('readiness', () => {
     expect(t.cell('root/w').ready).toBe(false);
   });
 
+  it('logic declared with readyBySignal waits for its ready emit in auto mode', async () => {
+    const t = rootOf(supervisor('root', [worker('w', 'declaredEmitter')], { start: 'parallel' }));
+    await t.root.start();
+    expect(t.cell('root/w').ready).toBe(false);
+    t.cell('root/w').send({ type: 'go' });
+    expect(t.cell('root/w').ready).toBe(true);
+    expect(readyEvents(t)).toEqual(['root/w']);
+  });
+
   it('logic without a ready tag is ready on start in auto mode, and so is anything in on-start mode', async () => {
     const t = rootOf(supervisor('root', [worker('a', 'recorder'), worker('b', 'warmup', { readiness: { mode: 'on-start', required: false, timeoutMs: 1000 } })]));
     await t.root.start();

@@ -3,6 +3,7 @@
  * machine that ignores stop, one that stops gracefully, readiness by tag and by emit.
  */
 import { assign, emit, fromCallback, setup, type AnyActorLogic } from 'xstate';
+import { readyBySignal } from '../../src/actors/logic-traits.js';
 
 /** Counts `inc`; `crash` throws; `finish` completes normally; `get` replies with the count. */
 export const counter = setup({
@@ -59,6 +60,11 @@ export const emitter = setup({ types: {} as { emitted: { type: 'ready' } | { typ
   on: { go: { actions: emit({ type: 'ready' }) }, stop_ready: { actions: emit({ type: 'not_ready' }) } },
 });
 
+/** The same, declared with readyBySignal: `auto` readiness waits for the emit. */
+export const declaredEmitter = readyBySignal(
+  setup({ types: {} as { emitted: { type: 'ready' } } }).createMachine({ on: { go: { actions: emit({ type: 'ready' }) } } }),
+);
+
 /** Crashes during start (its initial entry throws). */
 export const crashOnStart = setup({}).createMachine({
   entry: () => {
@@ -66,4 +72,4 @@ export const crashOnStart = setup({}).createMachine({
   },
 });
 
-export const testBehaviours: Record<string, AnyActorLogic> = { counter, recorder, slowStopper, warmup, emitter, crashOnStart };
+export const testBehaviours: Record<string, AnyActorLogic> = { counter, recorder, slowStopper, warmup, emitter, declaredEmitter, crashOnStart };

@@ -36,6 +36,18 @@ describe('embedded API', () => {
     await expect(system.ask('root/nope', { type: 'get' })).rejects.toMatchObject({ code: 'OVERSEER_ERR_UNKNOWN_ACTOR' });
   });
 
+  it('kill(path) crashes a worker like exit(Pid, Reason): its supervisor restarts it', async () => {
+    const system = await start([{ id: 'a', behaviour: 'counter' }]);
+    const before = system.status().children![1]!.instance;
+    const started = system.events.subscribe('restarts', { types: ['child_started'], lateJoin: true });
+    system.kill('root/a', 'fault drill');
+    for await (const e of started) if ((e.data as { path: string }).path === 'root/a') break;
+    const node = system.status().children![1]!;
+    expect(node).toMatchObject({ restarts: 1, lastExit: { reason: 'error', error: expect.stringContaining('fault drill') } });
+    expect(node.instance).not.toBe(before);
+    expect(() => system.kill('root/nope')).toThrow(expect.objectContaining({ code: 'OVERSEER_ERR_UNKNOWN_ACTOR' }));
+  });
+
   it('starts, terminates, restarts and deletes children at run time', async () => {
     const system = await start([{ id: 'group', children: [] }]);
     const started = await system.startChild('root/group', { id: 'dyn', behaviour: 'counter' });
