@@ -31,7 +31,16 @@ const ROUTES: Record<string, Handler> = {
 
 export function handle(view: AdminView, req: IncomingMessage, res: ServerResponse): void {
   // Probes are polled constantly: split the target by hand rather than build a WHATWG URL.
-  const raw = req.url ?? '/';
+  let raw = req.url ?? '/';
+  if (raw[0] !== '/') {
+    // absolute-form (`GET http://host/livez`, from proxies): the rare case pays for a URL
+    try {
+      const u = new URL(raw);
+      raw = u.pathname + u.search;
+    } catch {
+      return sendProblem(res, 400, 'bad_request', 'malformed request URL');
+    }
+  }
   const q = raw.indexOf('?');
   const url: Target = { pathname: q < 0 ? raw : raw.slice(0, q), searchParams: new URLSearchParams(q < 0 ? '' : raw.slice(q + 1)) };
   let base: string;

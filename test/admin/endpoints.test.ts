@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { System } from '../../src/system/system.js';
 import { counter, warmup } from '../support/behaviours.js';
@@ -82,6 +83,24 @@ describe('admin endpoints', () => {
     expect(post.headers.get('allow')).toBe('GET, HEAD');
     expect(JSON.parse(post.text)).toMatchObject({ type: 'urn:overseer:problem:method_not_allowed' });
     expect((await get('/status/extra')).status).toBe(404);
+  });
+
+  it('answers absolute-form targets (from proxies) and refuses malformed ones with 400', async () => {
+    const { system } = await ready();
+    const { port } = new URL(system.adminUrl!);
+    const raw = (path: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path }, (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode!, body }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    expect(await raw('http://admin.example/readyz?verbose')).toMatchObject({ status: 200, body: expect.stringContaining('readyz check passed') });
+    expect((await raw('/readyz/%E0%A4%A')).status).toBe(400);
+    expect((await raw('http://[bad/livez')).status).toBe(400);
   });
 
   it('/events streams bus events as Server-Sent Events, filtered by ?types=', async () => {
