@@ -1,4 +1,8 @@
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { startSystem } from '../../src/index.js';
 import { nextEvent, storeSystems } from '../support/eventstore.js';
 
 const start = storeSystems();
@@ -155,5 +159,30 @@ describe('gateway: the HTTP API', () => {
     expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
     expect(all.events.map((e) => e.position)).toEqual(all.events.map((_, i) => i + 1));
     expect(system.status().children!.find((c) => c.id === 'store')!.restarts).toBe(1);
+  });
+});
+
+describe('gateway: failure to listen', () => {
+  it('a taken port crashes the gateway; the root gives up after its intensity and says why', async () => {
+    const blocker = createServer().listen(0, '127.0.0.1');
+    await once(blocker, 'listening');
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const system = await startSystem({
+        spec: {
+          apiVersion: 'overseer/v1',
+          kind: 'System',
+          metadata: { name: 'taken' },
+          spec: { intensity: { maxRestarts: 1, periodMs: 60_000 }, children: [{ id: 'gateway', behaviour: 'gateway', params: { port } }] },
+        },
+        admin: false,
+        env: {},
+      });
+      expect(await system.stopped).toMatchObject({ reason: 'failed', error: expect.objectContaining({ code: 'OVERSEER_ERR_INTENSITY' }) });
+      const exits = system.events.recent({ types: ['child_exited'] }).map((e) => String((e.data as { error?: string }).error));
+      expect(exits.some((e) => e.includes(`gateway cannot listen on 127.0.0.1:${port}`))).toBe(true);
+    } finally {
+      blocker.close();
+    }
   });
 });
