@@ -1,4 +1,8 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startSystem } from '../../src/index.js';
 import type { EventEnvelope } from '../../src/index.js';
 import { nextEvent, storeSystems } from '../support/eventstore.js';
 
@@ -124,5 +128,25 @@ describe('store actor', () => {
       ['leader_elected', { leader: 'n1', term: 1 }],
     ]);
     expect(await store.members()).toEqual({ members: ['n1'], leader: 'n1', term: 1 });
+  });
+});
+
+describe('persistence: a journal that cannot be opened', () => {
+  it('crashes at start with the file and the reason; the root gives up after its intensity', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'overseer-bad-journal-'));
+    mkdirSync(join(dataDir, 'events.db')); // a directory where the database file should be
+    const system = await startSystem({
+      spec: {
+        apiVersion: 'overseer/v1',
+        kind: 'System',
+        metadata: { name: 'bad-journal' },
+        spec: { dataDir, intensity: { maxRestarts: 1, periodMs: 60_000 }, children: [{ id: 'persistence', behaviour: 'persistence' }] },
+      },
+      admin: false,
+      env: {},
+    });
+    expect(await system.stopped).toMatchObject({ reason: 'failed' });
+    const errors = system.events.recent({ types: ['child_exited'] }).map((e) => String((e.data as { error?: string }).error));
+    expect(errors.filter((e) => e.includes(`cannot open the journal ${join(dataDir, 'events.db')}`))).toHaveLength(2);
   });
 });

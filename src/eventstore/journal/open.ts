@@ -21,6 +21,10 @@ export function openJournal(params: PersistenceParams, dataDir: string, owner: o
     return new MemoryJournal(storage);
   }
   const file = resolve(dataDir, params.file);
-  mkdirSync(dirname(file), { recursive: true });
-  return new SqliteJournal(file, params.synchronous);
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    return new SqliteJournal(file, params.synchronous);
+  } catch (error) {
+    throw new Error(`cannot open the journal ${file}: ${(error as Error).message}`, { cause: error });
+  }
 }
