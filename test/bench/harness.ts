@@ -42,12 +42,7 @@ export interface ScenarioResult {
 }
 
 
-const collectGarbage = (globalThis as { gc?: () => void }).gc;
-
 async function runOnce(c: Case): Promise<Measurement | null> {
-  // Every run starts from a collected heap (`npm run bench` passes --expose-gc), so no case
-  // pays for the garbage of the one before it.
-  collectGarbage?.();
   const t0 = process.hrtime.bigint();
   const m = await c.run(c.n);
   const elapsed = Number(process.hrtime.bigint() - t0);
