@@ -20,5 +20,3 @@ export const gatewayParams = z
     cluster: z.string().default('cluster'),
   })
   .strict();
-
-export type GatewayParams = z.infer<typeof gatewayParams>;

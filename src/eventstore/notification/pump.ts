@@ -19,9 +19,6 @@ export class Pump {
   private reading = false;
   private woken = false;
   state: PumpState = 'catching_up';
-  delivered = 0;
-  /** Global position of the last event delivered (0: none yet). */
-  lastPosition = 0;
 
   constructor(
     readonly id: string,
@@ -77,8 +74,6 @@ export class Pump {
           this.sink.push(events);
           const last = events[events.length - 1]!;
           this.cursor = this.all ? last.position + 1 : last.version + 1;
-          this.lastPosition = last.position;
-          this.delivered += events.length;
         }
         if (events.length < room && !this.woken) return void (this.state = 'live');
       }

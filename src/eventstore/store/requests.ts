@@ -31,9 +31,6 @@ export const requestSchemas = {
 
 export type StoreRequestType = keyof typeof requestSchemas;
 export type AppendRequest = { stream: string; expectedVersion: ExpectedVersion; events: NewEvent[] };
-export type ReadRequest = z.infer<typeof requestSchemas.read>;
-export type ReadAllRequest = z.infer<typeof requestSchemas.read_all>;
-export type ListStreamsRequest = z.infer<typeof requestSchemas.list_streams>;
 
 const EVENT_KEYS = new Set(['id', 'type', 'data', 'metadata']);
 const EXPECTED_WORDS = new Set(['any', 'no_stream', 'stream_exists']);
