@@ -65,6 +65,12 @@ export function forward<T>(send: (path: string, message: Message) => void, path:
   }
 }
 
+/** Answers (and logs) a request type an actor does not know, so an asker fails at once instead of at its timeout. */
+export function refuseUnknown(logger: { warn(obj: object, msg: string): void }, actor: string, message: { type: string; replyTo?: ReplyTarget }, known: readonly string[]): void {
+  logger.warn({ type: message.type }, `${actor}: unknown request type; ignored`);
+  message.replyTo?.send({ type: 'error', error: new Error(`${actor}: unknown request type "${String(message.type)}"; expected one of ${known.join(', ')}`) });
+}
+
 /** The path of a sibling of the actor at `path` (`root/store` + `persistence` → `root/persistence`). */
 export function siblingPath(path: string, id: string): string {
   return `${path.slice(0, path.lastIndexOf('/') + 1)}${id}`;

@@ -128,6 +128,10 @@ describe('store actor', () => {
       ['leader_elected', { leader: 'n1', term: 1 }],
     ]);
     expect(await store.members()).toEqual({ members: ['n1'], leader: 'n1', term: 1 });
+    // Unknown request types are answered at once, by every actor, rather than left to time out.
+    for (const [path, known] of [['root/cluster', 'members'], ['root/notification', 'subscribe, unsubscribe']]) {
+      await expect(system.ask(path!, { type: 'reboot' }, { timeoutMs: 1000 })).resolves.toMatchObject({ type: 'error', error: expect.objectContaining({ message: expect.stringContaining(`unknown request type "reboot"; expected one of ${known}`) }) });
+    }
   });
 });
 

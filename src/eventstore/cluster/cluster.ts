@@ -6,7 +6,7 @@
 import { fromCallback } from 'xstate';
 import { z } from 'zod';
 import { runtimeOf } from '../../system/context.js';
-import { respond, type ReplyTarget } from '../protocol.js';
+import { refuseUnknown, respond, type ReplyTarget } from '../protocol.js';
 import { LocalMembership, type Membership } from './membership.js';
 
 export const clusterParams = z
@@ -31,7 +31,7 @@ export const cluster = fromCallback<ClusterRequest, unknown>(({ self, input, rec
 
   receive((message) => {
     if (message.type === 'members') return respond(message.replyTo, () => membership.view());
-    rt.logger.warn({ type: (message as { type: string }).type }, 'cluster: unknown request type; ignored');
+    refuseUnknown(rt.logger, 'cluster', message as { type: string; replyTo?: ReplyTarget }, ['members']);
   });
 
   return () => {

@@ -12,7 +12,7 @@ import { runtimeOf } from '../../system/context.js';
 import { InvalidStoreRequestError, StoreUnavailableError } from '../errors.js';
 import { ALL_STREAM, type StoredEvent } from '../model.js';
 import type { PersistenceCommand } from '../persistence/persistence.js';
-import { call, respond, siblingPath, type ReplyTarget } from '../protocol.js';
+import { call, refuseUnknown, respond, siblingPath, type ReplyTarget } from '../protocol.js';
 import { checkStreamName } from '../store/requests.js';
 import { notificationParams } from './params.js';
 import { Pump } from './pump.js';
@@ -115,7 +115,7 @@ export const notification = fromCallback<NotificationRequest, unknown>(({ self, 
         return { removed: pump !== undefined };
       });
     }
-    rt.logger.warn({ type: (message as { type: string }).type }, 'notification: unknown request type; ignored');
+    refuseUnknown(rt.logger, 'notification', message as { type: string; replyTo?: ReplyTarget }, ['subscribe', 'unsubscribe']);
   });
 
   return () => {

@@ -7,7 +7,7 @@ import { fromCallback } from 'xstate';
 import { runtimeOf } from '../../system/context.js';
 import type { AppendResult, StoredEvent, StreamInfo } from '../model.js';
 import type { PersistenceCommand } from '../persistence/persistence.js';
-import { call, forward, respond, siblingPath, type ReplyTarget } from '../protocol.js';
+import { call, forward, refuseUnknown, respond, siblingPath, type ReplyTarget } from '../protocol.js';
 import { storeParams } from './params.js';
 import { parseRequest, type AppendRequest, type StoreRequestType } from './requests.js';
 
@@ -66,12 +66,7 @@ export const store = fromCallback<StoreRequest, unknown>(({ self, input, receive
   receive((message) => {
     if (message.type === 'append') return append(message);
     const handler = Object.hasOwn(handlers, message.type) ? handlers[message.type] : undefined;
-    if (!handler) {
-      rt.logger.warn({ type: message.type }, 'store: unknown request type; ignored');
-      return respond(message.replyTo, () => {
-        throw new Error(`store: unknown request type "${String(message.type)}"; expected one of append, ${Object.keys(handlers).join(', ')}`);
-      });
-    }
+    if (!handler) return refuseUnknown(rt.logger, 'store', message, ['append', ...Object.keys(handlers)]);
     respond(message.replyTo, () => handler(message));
   });
 });
