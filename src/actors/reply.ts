@@ -4,25 +4,33 @@
  * own `sendTo(({ event }) => event.replyTo, …)`, which relays through the target's `_send`.
  */
 import { AskAbortedError, AskTimeoutError } from '../shared/errors.js';
-import type { Clock, TimerHandle } from '../shared/clock.js';
 import type { EventObject } from 'xstate';
+import type { Deadlines, Expirable } from './deadlines.js';
+import { withField } from '../shared/with-field.js';
 
 let replySeq = 0;
 
-export class ReplyRef<R = unknown> {
-  readonly id: string;
-  readonly sessionId: string;
-  private settled = false;
-  private timer: TimerHandle | undefined;
+export class ReplyRef<R = unknown> implements Expirable {
+  settled = false;
+  deadline = Infinity;
+  private readonly seq = ++replySeq;
   private signal: AbortSignal | undefined;
-  private readonly onAbort = (): void => this.fail(new AskAbortedError(this.path, this.signal?.reason));
+  private onAbort: (() => void) | undefined;
 
   constructor(
     private readonly path: string,
+    private readonly timeoutMs: number,
     private readonly resolve: (reply: R) => void,
     private readonly reject: (error: Error) => void,
-  ) {
-    this.id = this.sessionId = `reply-${++replySeq}`;
+  ) {}
+
+  /** For XState, which names refs by id/sessionId (built on read: most asks never need it). */
+  get id(): string {
+    return `reply-${this.seq}`;
+  }
+
+  get sessionId(): string {
+    return this.id;
   }
 
   /** Any logic: `event.replyTo.send({ type: 'pong' })`. */
@@ -47,16 +55,19 @@ export class ReplyRef<R = unknown> {
   }
 
   /** @internal */
-  arm(clock: Clock, timeoutMs: number, signal: AbortSignal | undefined): void {
+  arm(deadlines: Deadlines, signal: AbortSignal | undefined): void {
     if (signal) {
-      if (signal.aborted) return this.onAbort();
+      if (signal.aborted) return this.fail(new AskAbortedError(this.path, signal.reason));
       this.signal = signal;
+      this.onAbort = () => this.fail(new AskAbortedError(this.path, signal.reason));
       signal.addEventListener('abort', this.onAbort, { once: true });
     }
-    if (Number.isFinite(timeoutMs)) {
-      this.timer = clock.setTimeout(() => this.fail(new AskTimeoutError(this.path, timeoutMs)), timeoutMs);
-      this.clock = clock;
-    }
+    if (Number.isFinite(this.timeoutMs)) deadlines.add(this, this.timeoutMs);
+  }
+
+  /** @internal The deadline passed. */
+  expire(): void {
+    this.fail(new AskTimeoutError(this.path, this.timeoutMs));
   }
 
   /** @internal Settles with an error (timeout, abort, or the message could not be delivered). */
@@ -66,12 +77,9 @@ export class ReplyRef<R = unknown> {
     this.reject(error);
   }
 
-  private clock: Clock | undefined;
-
   private cleanup(): void {
-    this.settled = true;
-    if (this.timer !== undefined) this.clock?.clearTimeout(this.timer);
-    this.signal?.removeEventListener('abort', this.onAbort);
+    this.settled = true; // its deadline entry is dropped lazily
+    if (this.onAbort) this.signal!.removeEventListener('abort', this.onAbort);
   }
 }
 
@@ -91,14 +99,15 @@ export function ask<R>(
   path: string,
   message: EventObject,
   options: AskOptions,
-  clock: Clock,
+  deadlines: Deadlines,
   deliver: (message: EventObject & { replyTo: ReplyRef<R> }) => void,
 ): Promise<R> {
   return new Promise<R>((resolve, reject) => {
-    const replyTo = new ReplyRef<R>(path, resolve, reject);
-    replyTo.arm(clock, options.timeoutMs ?? DEFAULT_ASK_TIMEOUT_MS, options.signal);
+    const replyTo = new ReplyRef<R>(path, options.timeoutMs ?? DEFAULT_ASK_TIMEOUT_MS, resolve, reject);
+    replyTo.arm(deadlines, options.signal);
+    if (replyTo.settled) return;
     try {
-      deliver({ ...message, replyTo });
+      deliver(withField(message, 'replyTo', replyTo));
     } catch (error) {
       replyTo.fail(error as Error);
     }

@@ -7,6 +7,7 @@
 import type { Message } from '../actors/cell.js';
 import type { AskOptions } from '../actors/reply.js';
 import { OverseerError } from '../shared/errors.js';
+import { withField } from '../shared/with-field.js';
 import { StoreUnavailableError } from './errors.js';
 
 export type Reply<T> = { readonly type: 'ok'; readonly value: T } | { readonly type: 'error'; readonly error: Error };
@@ -59,7 +60,7 @@ export function forward<T>(send: (path: string, message: Message) => void, path:
     },
   };
   try {
-    send(path, { ...message, replyTo });
+    send(path, withField(message, 'replyTo', replyTo));
   } catch (error) {
     replyTo.send({ type: 'error', error: new StoreUnavailableError(path, error) });
   }

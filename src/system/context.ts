@@ -8,6 +8,7 @@ import type { ActorCell, Message } from '../actors/cell.js';
 import type { AskOptions } from '../actors/reply.js';
 import type { EventInput } from '../events/catalogue.js';
 import type { Logger } from '../shared/logger.js';
+import { withField } from '../shared/with-field.js';
 import type { System } from './system.js';
 
 export interface ActorRuntime {
@@ -72,7 +73,7 @@ export function runtimeOf(self: AnyActorRef): ActorRuntime {
     },
     send: (path, message) => host.send(path, message),
     ask: (path, message, options) => host.ask(path, message, options),
-    publish: (event) => host.publish({ ...event, source: cell.path }),
+    publish: (event) => host.publish(withField(event, 'source', cell.path)),
     report: (describe) => {
       if (cell.instance === instance) cell.info = describe;
     },

@@ -6,6 +6,7 @@
 import type { AnyActorLogic, AnyActorRef } from 'xstate';
 import type { z } from 'zod';
 import type { ActorCell, Message } from '../actors/cell.js';
+import { Deadlines } from '../actors/deadlines.js';
 import { ask, type AskOptions } from '../actors/reply.js';
 import type { BehaviourRegistry } from '../actors/registry.js';
 import { EventBus } from '../events/index.js';
@@ -52,6 +53,8 @@ export class System implements SupervisorParent, RuntimeHost {
   private readonly root: Supervisor;
   private readonly index = new Map<string, Child>();
   private readonly clock: Clock;
+  /** Deadlines of pending asks: one timer for all of them. */
+  private readonly askDeadlines: Deadlines;
   private readonly registry: BehaviourRegistry;
   private readonly params: ReadonlyMap<string, z.ZodType> | undefined;
   private readyWaiters: (() => void)[] = [];
@@ -63,6 +66,7 @@ export class System implements SupervisorParent, RuntimeHost {
     this.spec = spec;
     this.logger = logger;
     this.clock = clock;
+    this.askDeadlines = new Deadlines(clock);
     this.registry = registry;
     this.params = parts.params;
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
@@ -140,7 +144,7 @@ export class System implements SupervisorParent, RuntimeHost {
   }
 
   ask<R = unknown>(path: string, message: Message, options: AskOptions = {}): Promise<R> {
-    return ask<R>(path, message, options, this.clock, (m) => this.worker(path).send(m));
+    return ask<R>(path, message, options, this.askDeadlines, (m) => this.send(path, m));
   }
 
   publish(event: EventInput): number {

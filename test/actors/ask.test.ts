@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sendTo, setup, fromCallback, type AnyActorRef } from 'xstate';
 import { ask } from '../../src/actors/reply.js';
 import { systemClock } from '../../src/shared/clock.js';
+import { Deadlines } from '../../src/actors/deadlines.js';
 import { recordingServices, rootOf } from '../support/services.js';
 import { supervisor, worker } from '../support/specs.js';
 
@@ -22,8 +23,9 @@ async function tree() {
     recordingServices({ pinger, callbackPinger, silent }),
   );
   await t.root.start();
+  const deadlines = new Deadlines(systemClock);
   const askOf = (path: string, opts: { timeoutMs?: number; signal?: AbortSignal } = {}) =>
-    ask(path, { type: 'ping' }, opts, systemClock, (m) => t.cell(path).send(m));
+    ask(path, { type: 'ping' }, opts, deadlines, (m) => t.cell(path).send(m));
   return { t, askOf };
 }
 
