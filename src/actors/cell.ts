@@ -4,7 +4,7 @@
  * The cell decides nothing: it reports exits, readiness and drops to its host (the supervisor).
  */
 import { createActor, type AnyActorLogic, type AnyActorRef, type EventObject, type Snapshot } from 'xstate';
-import { nanoid } from 'nanoid';
+import { newId } from '../shared/ids.js';
 import type { Clock, TimerHandle } from '../shared/clock.js';
 import { MailboxFullError, NotRunningError } from '../shared/errors.js';
 import type { Shutdown, WorkerSpec } from '../spec/types.js';
@@ -37,9 +37,10 @@ type ReadinessSource = 'start' | 'tag' | 'emit' | 'tag+emit';
 export class ActorCell extends ChildState {
   readonly kind = 'worker' as const;
   private actor: AnyActorRef | undefined;
-  private readonly mailbox: BoundedQueue<EventObject>;
+  /** Created on the first message that has to wait: most actors never queue one. */
+  private mailbox: BoundedQueue<EventObject> | undefined;
   private busy = false;
-  /** A live incarnation that is not stopping: idle sends may go straight in. */
+  /** A live incarnation, not stopping, with nothing queued: idle sends may go straight in. */
   private direct = false;
   private drainScheduled = false;
   private dropsReported = 0;
@@ -59,7 +60,6 @@ export class ActorCell extends ChildState {
     private readonly host: CellHost,
   ) {
     super();
-    this.mailbox = new BoundedQueue(spec.mailbox.capacity, spec.mailbox.overflow);
   }
 
   get id(): string {
@@ -67,7 +67,8 @@ export class ActorCell extends ChildState {
   }
 
   get mailboxStats(): { depth: number; capacity: number; dropped: number } {
-    return { depth: this.mailbox.depth, capacity: this.mailbox.capacity, dropped: this.mailbox.dropped };
+    const mailbox = this.mailbox;
+    return { depth: mailbox?.depth ?? 0, capacity: this.spec.mailbox.capacity, dropped: mailbox?.dropped ?? 0 };
   }
 
   /** An incarnation is alive (started and not yet exited). */
@@ -83,7 +84,7 @@ export class ActorCell extends ChildState {
   /** Starts a fresh incarnation. A crash during start is reported through onExit like any other. */
   start(): void {
     const actor = createActor(this.logic, { input: this.spec.params, clock: this.host.clock });
-    this.instance = nanoid();
+    this.instance = newId();
     this.info = undefined;
     this.status = 'starting';
     this.ready = false;
@@ -100,10 +101,11 @@ export class ActorCell extends ChildState {
     actor.start();
     if (this.actor !== actor) return; // crashed or finished during start
     this.status = 'running';
-    this.direct = true;
     if (readiness === 'start') this.setReady(true);
     else if (readiness !== 'emit') this.onSnapshot(actor, actor.getSnapshot());
-    if (this.mailbox.depth > 0) this.scheduleDrain();
+    if (this.actor !== actor) return; // readiness handlers may have stopped it
+    if (this.mailbox !== undefined && this.mailbox.depth > 0) this.scheduleDrain();
+    else this.direct = true;
   }
 
   /**
@@ -111,7 +113,7 @@ export class ActorCell extends ChildState {
    * synchronously), otherwise into the bounded mailbox, drained in order on a microtask.
    */
   send(message: Message): void {
-    if (this.direct && !this.busy && this.mailbox.depth === 0) {
+    if (this.direct && !this.busy) {
       // No try/finally on the hot path: XState catches errors inside the actor, and should
       // send itself ever throw, the next drain resets `busy` (messages queue meanwhile).
       this.busy = true;
@@ -123,10 +125,11 @@ export class ActorCell extends ChildState {
     if (this.status === 'stopped' || this.status === 'failed' || this.status === 'completed') {
       throw new NotRunningError(`actor "${this.path}"`);
     }
-    const result = this.mailbox.offer(message);
+    this.direct = false; // later sends queue behind this one
+    const result = (this.mailbox ??= new BoundedQueue(this.spec.mailbox.capacity, this.spec.mailbox.overflow)).offer(message);
     if (result !== 'queued') {
       this.scheduleDropReport();
-      if (result === 'rejected') throw new MailboxFullError(this.path, this.mailbox.capacity);
+      if (result === 'rejected') throw new MailboxFullError(this.path, this.spec.mailbox.capacity);
     }
     if (actor !== undefined) this.scheduleDrain();
   }
@@ -175,7 +178,7 @@ export class ActorCell extends ChildState {
 
   /** Drops queued messages (when the child is terminated for good); they count as dropped. */
   clearMailbox(): number {
-    const n = this.mailbox.clear();
+    const n = this.mailbox?.clear() ?? 0;
     if (n > 0) this.scheduleDropReport();
     return n;
   }
@@ -238,14 +241,18 @@ export class ActorCell extends ChildState {
   private drain(): void {
     this.drainScheduled = false;
     const actor = this.actor;
-    if (actor === undefined || this.status === 'stopping') return;
+    const mailbox = this.mailbox;
+    if (actor === undefined || mailbox === undefined || this.status === 'stopping') return;
     this.busy = true;
     try {
-      for (let n = this.mailbox.depth; n > 0 && this.actor === actor; n--) actor.send(this.mailbox.shift()!);
+      for (let n = mailbox.depth; n > 0 && this.actor === actor; n--) actor.send(mailbox.shift()!);
     } finally {
       this.busy = false;
     }
-    if (this.mailbox.depth > 0 && this.actor === actor) this.scheduleDrain();
+    // A handler may have stopped the actor meanwhile (TS cannot see that status changed).
+    if (this.actor !== actor || (this.status as string) === 'stopping') return;
+    if (mailbox.depth > 0) this.scheduleDrain();
+    else this.direct = true;
   }
 
   private scheduleDropReport(): void {
@@ -253,8 +260,9 @@ export class ActorCell extends ChildState {
     this.dropReportScheduled = true;
     queueMicrotask(() => {
       this.dropReportScheduled = false;
-      const count = this.mailbox.dropped - this.dropsReported;
-      this.dropsReported = this.mailbox.dropped;
+      const dropped = this.mailbox?.dropped ?? 0;
+      const count = dropped - this.dropsReported;
+      this.dropsReported = dropped;
       if (count > 0) this.host.onDrops(this, count);
     });
   }

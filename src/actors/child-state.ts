@@ -9,7 +9,7 @@ export type ActorStatus = 'starting' | 'running' | 'ready' | 'backoff' | 'stoppi
 export abstract class ChildState {
   status: ActorStatus = 'stopped';
   ready = false;
-  /** nanoid of the current incarnation. */
+  /** Id (nanoid format) of the current incarnation. */
   instance: string | undefined;
   restarts = 0;
   startedAt: number | undefined;

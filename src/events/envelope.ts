@@ -3,7 +3,7 @@
  * made on first read: most events are counted or filtered, few are serialized, and these two
  * cost more than the rest of a publish. Once read they never change.
  */
-import { nanoid } from 'nanoid';
+import { newId } from '../shared/ids.js';
 import { categoryOf, type EventEnvelope } from './catalogue.js';
 
 interface BusSubscriberLike {
@@ -51,7 +51,7 @@ export class Envelope implements EventEnvelope {
   }
 
   get id(): string {
-    return (this._id ??= nanoid());
+    return (this._id ??= newId());
   }
 
   get time(): string {

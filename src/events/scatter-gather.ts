@@ -4,7 +4,7 @@
  * `minResponses`, and always remove the temporary subscription. Responders answer with
  * bus.respond(), from a handler that never blocks, so a responder may itself call request().
  */
-import { nanoid } from 'nanoid';
+import { newId } from '../shared/ids.js';
 import { RequestAbortedError, RequestInvalidError, RequestTimeoutError, type PartialGather } from '../shared/errors.js';
 import type { EventEnvelope } from './catalogue.js';
 import type { EventBus } from './bus.js';
@@ -39,7 +39,7 @@ export function scatterGather<R>(bus: EventBus, request: { type: string; data?: 
   }
   if (options.signal?.aborted) return Promise.reject(new RequestAbortedError(request.type, { responses: [], errors: missing(expected, new Map()) }, options.signal.reason));
 
-  const requestId = nanoid();
+  const requestId = newId();
   const got = new Map<string, unknown>();
   const timeoutMs = options.timeoutMs ?? 10_000;
   return new Promise<GatherResult<R>>((resolve, reject) => {

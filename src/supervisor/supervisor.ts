@@ -3,7 +3,7 @@
  * operations (exits, dynamic child changes) processed one at a time, like OTP's supervisor
  * process. Strategies, intensity and backoff are pure helpers; this file sequences them.
  */
-import { nanoid } from 'nanoid';
+import { newId } from '../shared/ids.js';
 import { ActorCell } from '../actors/cell.js';
 import { ChildState, type ActorStatus } from '../actors/child-state.js';
 import { shouldRestart, type ExitReason } from '../actors/exit-reasons.js';
@@ -88,7 +88,7 @@ export class Supervisor extends ChildState implements SupervisorParent {
   /** (Re)starts with the children of the spec (dynamic children do not survive, as in OTP). */
   start(): Promise<void> {
     const gen = ++this.gen;
-    this.instance = nanoid();
+    this.instance = newId();
     this.status = 'starting';
     this.ready = false;
     this.startedAt = this.services.clock.now();

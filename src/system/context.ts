@@ -14,7 +14,7 @@ import type { System } from './system.js';
 export interface ActorRuntime {
   /** This actor's path, e.g. `root/workers/counter`. */
   readonly path: string;
-  /** nanoid of this incarnation. */
+  /** Id (nanoid format) of this incarnation. */
   readonly instance: string;
   /** pino child logger bound to `{ path, instance }`. */
   readonly logger: Logger;

@@ -5,7 +5,7 @@
  * every subscription ends with StoreUnavailableError: the client resumes from its last
  * position (SSE does so by itself with Last-Event-ID).
  */
-import { nanoid } from 'nanoid';
+import { newId } from '../../shared/ids.js';
 import { fromCallback } from 'xstate';
 import type { EventEnvelope } from '../../events/catalogue.js';
 import { runtimeOf } from '../../system/context.js';
@@ -75,7 +75,7 @@ export const notification = fromCallback<NotificationRequest, unknown>(({ self, 
     else cursor = request.from ?? (all ? 1 : 0);
     if (!all && !streamHeads.has(stream)) streamHeads.set(stream, await persist<number>({ type: 'stream_version', stream }));
     const { sink } = request;
-    const id = nanoid();
+    const id = newId();
     const read = all
       ? (from: number, limit: number) => persist<StoredEvent[]>({ type: 'read_all', from, limit })
       : (from: number, limit: number) => persist<StoredEvent[]>({ type: 'read_stream', stream, from, limit, direction: 'forward' });
