@@ -10,6 +10,8 @@ interface BusSubscriberLike {
   readonly closed: boolean;
   readonly name: string;
   failures: number;
+  accepted: number;
+  pending: number;
   readonly handler: ((event: EventEnvelope) => void) | undefined;
 }
 

@@ -57,7 +57,8 @@ export class BusSubscription implements Subscription {
   readonly mode: 'lossy' | 'critical';
   readonly capacity: number;
   readonly onDropOption: SubscribeOptions['onDrop'];
-  delivered = 0;
+  /** Events handed over (handler called) or queued; log events not yet handed are in `pending`. */
+  accepted = 0;
   dropped = 0;
   /**
    * Handler subscribers take events from the bus log (one shared array per burst) instead of
@@ -79,6 +80,8 @@ export class BusSubscription implements Subscription {
   constructor(
     readonly name: string,
     options: SubscribeOptions,
+    /** Brings `pending` up to date with the bus log (the bus counts it lazily). */
+    private readonly syncPending: () => void,
     private readonly onClose: (sub: BusSubscription) => void,
     private readonly onFull: (sub: BusSubscription, event: Envelope) => void,
     private readonly onHandlerError: (sub: BusSubscription, error: unknown) => void,
@@ -101,7 +104,13 @@ export class BusSubscription implements Subscription {
   readonly handler: ((event: EventEnvelope) => void) | undefined;
 
   get buffered(): number {
+    this.syncPending();
     return this.queue.depth + this.pending;
+  }
+
+  get delivered(): number {
+    this.syncPending();
+    return this.accepted + this.pending;
   }
 
 
@@ -112,7 +121,7 @@ export class BusSubscription implements Subscription {
     const waiter = this.waiter;
     if (waiter !== undefined) {
       this.waiter = undefined;
-      this.delivered++;
+      this.accepted++;
       waiter({ value: event, done: false });
       return true;
     }
@@ -122,7 +131,7 @@ export class BusSubscription implements Subscription {
         if (this.queue.depth >= this.capacity) {
           // Full: take the older copy's place rather than drop (the only order change coalescing makes).
           pending.event = event;
-          this.delivered++;
+          this.accepted++;
           return true;
         }
         pending.superseded = true; // skipped when taken; the newest copy goes in its own place
@@ -135,7 +144,7 @@ export class BusSubscription implements Subscription {
       return false;
     }
     if (item instanceof Pending) (this.coalesced ??= new Map()).set(event.type, item);
-    this.delivered++;
+    this.accepted++;
     if (this.handler !== undefined && !this.scheduled) {
       this.scheduled = true;
       queueMicrotask(this.runDrain);

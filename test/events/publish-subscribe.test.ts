@@ -46,6 +46,48 @@ describe('publish and subscribe', () => {
     expect(bus.stats()).toEqual([{ name: 'slow', mode: 'lossy', buffered: 0, capacity: 2, delivered: 2, dropped: 1 }]);
   });
 
+  it('handler subscribers of different capacities: each keeps exactly its own capacity per burst, and counts read mid-burst are exact', async () => {
+    const { bus } = testBus();
+    const small: number[] = [];
+    const large: number[] = [];
+    const evens: number[] = [];
+    bus.subscribe('small', { buffer: 3, handler: (e) => void small.push(e.data as number) });
+    bus.subscribe('large', { buffer: 100, handler: (e) => void large.push(e.data as number) });
+    bus.subscribe('evens', { buffer: 2, types: ['n'], where: (e) => (e.data as number) % 2 === 0, handler: (e) => void evens.push(e.data as number) });
+    bus.start();
+    const took = Array.from({ length: 10 }, (_, i) => bus.publish({ type: i < 5 ? 'n' : 'm', data: i }));
+    expect(took).toEqual([3, 2, 3, 1, 1, 1, 1, 1, 1, 1]);
+    expect(bus.stats().map(({ name, buffered, delivered, dropped }) => ({ name, buffered, delivered, dropped }))).toEqual([
+      { name: 'small', buffered: 3, delivered: 3, dropped: 7 },
+      { name: 'large', buffered: 10, delivered: 10, dropped: 0 },
+      { name: 'evens', buffered: 2, delivered: 2, dropped: 1 },
+    ]);
+    await tick();
+    expect(small).toEqual([0, 1, 2]);
+    expect(large).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(evens).toEqual([0, 2]);
+    // The next burst starts with empty buffers again.
+    bus.publish({ type: 'm', data: 10 });
+    await tick();
+    expect(small).toEqual([0, 1, 2, 10]);
+    expect(bus.stats().map((s) => [s.buffered, s.delivered])).toEqual([[0, 4], [0, 11], [0, 2]]);
+  });
+
+  it('a burst longer than the smallest buffer: the small subscriber keeps its first events, the others get all', async () => {
+    const { bus } = testBus();
+    const small: number[] = [];
+    const large: number[] = [];
+    bus.subscribe('small', { buffer: 3, handler: (e) => void small.push(e.data as number) });
+    bus.subscribe('large', { buffer: 100, handler: (e) => void large.push(e.data as number) });
+    bus.start();
+    const took = Array.from({ length: 6 }, (_, i) => bus.publish({ type: 'm', data: i }));
+    expect(took).toEqual([2, 2, 2, 1, 1, 1]);
+    expect(bus.stats().map((s) => [s.name, s.buffered, s.dropped])).toEqual([['small', 3, 3], ['large', 6, 0]]);
+    await tick();
+    expect(small).toEqual([0, 1, 2]);
+    expect(large).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
   it('a throwing subscriber does not stop the others (nor the publisher)', async () => {
     const { bus, warnings } = testBus();
     bus.subscribe('bad', { handler: () => { throw new Error('subscriber bug'); } });
