@@ -11,6 +11,7 @@ import type { Shutdown, WorkerSpec } from '../spec/types.js';
 import { exitReasonOf, type ActorOutcome, type ExitReason } from './exit-reasons.js';
 import { READY_TAG, STOP_EVENT, traitsOf } from './logic-traits.js';
 import { releaseAfterError } from './release.js';
+import { deliver } from './deliver.js';
 import { ChildState } from './child-state.js';
 import { BoundedQueue } from '../shared/bounded-queue.js';
 
@@ -117,7 +118,7 @@ export class ActorCell extends ChildState {
       // No try/finally on the hot path: XState catches errors inside the actor, and should
       // send itself ever throw, the next drain resets `busy` (messages queue meanwhile).
       this.busy = true;
-      this.actor!.send(message);
+      deliver(this.actor!, message);
       this.busy = false;
       return;
     }
@@ -245,7 +246,7 @@ export class ActorCell extends ChildState {
     if (actor === undefined || mailbox === undefined || this.status === 'stopping') return;
     this.busy = true;
     try {
-      for (let n = mailbox.depth; n > 0 && this.actor === actor; n--) actor.send(mailbox.shift()!);
+      for (let n = mailbox.depth; n > 0 && this.actor === actor; n--) deliver(actor, mailbox.shift()!);
     } finally {
       this.busy = false;
     }
