@@ -35,8 +35,8 @@ export class Supervisor extends ChildState implements SupervisorParent {
   private order: string[] = [];
   private window: RestartWindow;
   private readonly backoffs = new Map<string, BackoffState>();
-  /** Recent restart times per child (bounded), for "restarts in the window" health checks. */
-  private readonly restartTimes = new Map<string, number[]>();
+  /** Each child's restarts within the intensity period, for "restarts in the window" health checks. */
+  private readonly restartTimes = new Map<string, RestartWindow>();
   private readonly pending = new Map<string, TimerHandle>();
   private readonly gate: ReadinessGate;
   private readonly ops: OpQueue;
@@ -79,8 +79,7 @@ export class Supervisor extends ChildState implements SupervisorParent {
 
   /** Restarts of one child within this supervisor's intensity period (for /health). */
   recentRestarts(id: string): number {
-    const horizon = this.services.clock.now() - this.spec.intensity.periodMs;
-    return (this.restartTimes.get(id) ?? []).filter((t) => t > horizon).length;
+    return this.restartTimes.get(id)?.count(this.services.clock.now()) ?? 0;
   }
 
   // ---- lifecycle, as seen by the parent -------------------------------------------------
@@ -273,9 +272,8 @@ export class Supervisor extends ChildState implements SupervisorParent {
   private countRestart(child: Child): void {
     child.restarts++;
     let times = this.restartTimes.get(child.id);
-    if (!times) this.restartTimes.set(child.id, (times = []));
-    times.push(this.services.clock.now());
-    if (times.length > this.spec.intensity.maxRestarts + 1) times.shift();
+    if (!times) this.restartTimes.set(child.id, (times = new RestartWindow(this.spec.intensity)));
+    times.record(this.services.clock.now());
   }
 
   private async stopChild(child: Child): Promise<void> {

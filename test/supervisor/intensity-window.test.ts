@@ -24,6 +24,14 @@ describe('restart intensity window', () => {
   it('keeps a bounded number of timestamps however many restarts it sees', () => {
     const w = new RestartWindow({ maxRestarts: 5, periodMs: 10 });
     for (let t = 0; t < 100_000; t += 20) w.record(t);
-    expect((w as unknown as { times: number[] }).times.length).toBeLessThanOrEqual(6);
+    expect((w as unknown as { times: number[] }).times.length).toBeLessThanOrEqual(128); // dead prefix dropped in batches of 64+
+  });
+
+  it('with a huge maxRestarts, holds only the last period and still counts exactly', () => {
+    const w = new RestartWindow({ maxRestarts: 1e9, periodMs: 1000 });
+    for (let t = 0; t < 100_000; t++) expect(w.record(t)).toBe(true); // 100 restarts per ms
+    expect(w.count(99_999)).toBe(1000); // t in (98_999, 99_999]
+    expect((w as unknown as { times: number[] }).times.length).toBeLessThanOrEqual(2000);
+    expect(w.count(200_000)).toBe(0);
   });
 });
