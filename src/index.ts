@@ -4,6 +4,7 @@
  */
 export { startSystem, type StartSystemOptions } from './system/start-system.js';
 export type { System, SystemExit } from './system/system.js';
+export type { WorkerRef } from './system/worker-ref.js';
 export type { StatusNode } from './system/status.js';
 export { runtimeOf, type ActorRuntime } from './system/context.js';
 export { STOP_EVENT, READY_TAG, readyBySignal } from './actors/logic-traits.js';

@@ -21,6 +21,7 @@ import { Supervisor } from '../supervisor/supervisor.js';
 import { validateChildSpec } from './child-spec.js';
 import { attachRuntime, type RuntimeHost } from './context.js';
 import { logEvent } from './event-logger.js';
+import { WorkerRef } from './worker-ref.js';
 import { describeTree, type StatusNode } from './status.js';
 
 export interface SystemExit {
@@ -144,7 +145,21 @@ export class System implements SupervisorParent, RuntimeHost {
   }
 
   ask<R = unknown>(path: string, message: Message, options: AskOptions = {}): Promise<R> {
-    return ask<R>(path, message, options, this.askDeadlines, (m) => this.send(path, m));
+    return this.askWith<R>(path, message, options, (m) => this.send(path, m));
+  }
+
+  /**
+   * A handle to the worker at `path` whose sends skip the path lookup (for hot loops); it
+   * stays valid across restarts. Throws UnknownActorError when no worker has that path.
+   * @example const counter = system.ref('root/workers/counter'); counter.send({ type: 'inc' });
+   */
+  ref(path: string): WorkerRef {
+    return new WorkerRef(this.worker(path), this);
+  }
+
+  /** @internal ask() with a given delivery (used by WorkerRef). */
+  askWith<R>(path: string, message: Message, options: AskOptions, deliver: (message: Message) => void): Promise<R> {
+    return ask<R>(path, message, options, this.askDeadlines, deliver);
   }
 
   publish(event: EventInput): number {

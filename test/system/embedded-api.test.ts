@@ -36,6 +36,28 @@ describe('embedded API', () => {
     await expect(system.ask('root/nope', { type: 'get' })).rejects.toMatchObject({ code: 'OVERSEER_ERR_UNKNOWN_ACTOR' });
   });
 
+  it('ref(path) sends and asks without the path lookup, follows restarts, and refuses once the child or the system is gone', async () => {
+    const system = await start([{ id: 'group', children: [{ id: 'a', behaviour: 'counter' }] }]);
+    const a = system.ref('root/group/a');
+    expect(a.path).toBe('root/group/a');
+    a.send({ type: 'inc' });
+    await expect(a.ask({ type: 'get' }, { timeoutMs: 1000 })).resolves.toEqual({ type: 'count', count: 1 });
+    const restarted = system.events.subscribe('restarts', { types: ['child_started'], lateJoin: true });
+    system.kill('root/group/a');
+    for await (const e of restarted) if ((e.data as { path: string }).path === 'root/group/a') break;
+    a.send({ type: 'inc' }); // the fresh incarnation starts from 0
+    await expect(a.ask({ type: 'get' }, { timeoutMs: 1000 })).resolves.toEqual({ type: 'count', count: 1 });
+    expect(() => system.ref('root/nope')).toThrow(expect.objectContaining({ code: 'OVERSEER_ERR_UNKNOWN_ACTOR' }));
+    expect(() => system.ref('root/group')).toThrow(expect.objectContaining({ code: 'OVERSEER_ERR_UNKNOWN_ACTOR' }));
+    await system.terminateChild('root/group/a');
+    expect(() => a.send({ type: 'inc' })).toThrow(expect.objectContaining({ code: 'OVERSEER_ERR_NOT_RUNNING' }));
+    await expect(a.ask({ type: 'get' })).rejects.toMatchObject({ code: 'OVERSEER_ERR_NOT_RUNNING' });
+    await system.restartChild('root/group/a');
+    a.send({ type: 'inc' });
+    await system.stop();
+    expect(() => a.send({ type: 'inc' })).toThrow(expect.objectContaining({ code: 'OVERSEER_ERR_NOT_RUNNING' }));
+  });
+
   it('kill(path) crashes a worker like exit(Pid, Reason): its supervisor restarts it', async () => {
     const system = await start([{ id: 'a', behaviour: 'counter' }]);
     const before = system.status().children![1]!.instance;
