@@ -1,38 +1,54 @@
 /**
- * Runtime core benchmarks: message throughput into a supervised actor, spawn cost and
- * memory per actor, crash → fresh child running. Baselines: the same logic as a raw XState
- * actor, and Erlang/OTP (+S 1) where `erl` is installed.
+ * Runtime core benchmarks: message throughput into a supervised actor, ask round trip, spawn
+ * cost, memory per idle actor, crash → fresh child running. Baselines: the same logic as a
+ * raw XState actor, nact 7, and Erlang/OTP (+S 1) where `erl` is installed.
  */
-import { createActor } from 'xstate';
-import type { Scenario } from './harness.js';
+import { createActor, type AnyActorLogic } from 'xstate';
+import type { Case, Scenario } from './harness.js';
 import { erlang } from './erlang.js';
 import { benchSystem, callbackWorker, cellOf, counterCallback, counterMachine, gc, machineWorker, rawActor } from './fixtures.js';
+import { nactRoundTrip, nactSpawn, nactThroughput } from './nact.js';
 
 const within = (x: number) => (r: number) => r <= x;
+type Kind = 'machine' | 'callback';
+const logicOf = (kind: Kind): AnyActorLogic => (kind === 'machine' ? counterMachine : counterCallback);
+const workerOf = (kind: Kind) => (kind === 'machine' ? machineWorker : callbackWorker);
 
-function throughput(name: string, kind: 'machine' | 'callback', n: number, withErlang: boolean): Scenario {
-  const logic = kind === 'machine' ? counterMachine : counterCallback;
+const RAW_SEND = 'raw XState actor.send';
+const NACT = 'nact 7';
+const OTP = 'Erlang/OTP +S 1';
+
+/** One sender → one supervised actor, through a `system.ref` handle (like an Erlang pid) or by path. */
+function supervisedSend(kind: Kind, n: number, via: 'ref' | 'path'): Case {
+  return {
+    label: via === 'ref' ? 'overseer ref.send (handle)' : 'overseer system.send (by path)',
+    n,
+    async run(count) {
+      const system = await benchSystem([workerOf(kind)('w')]);
+      const msg = { type: 'inc' };
+      const ref = system.ref('root/w');
+      const t0 = process.hrtime.bigint();
+      if (via === 'ref') for (let i = 0; i < count; i++) ref.send(msg);
+      else for (let i = 0; i < count; i++) system.send('root/w', msg);
+      const ns = Number(process.hrtime.bigint() - t0);
+      await system.stop();
+      return { value: ns / count, unit: 'ns' };
+    },
+  };
+}
+
+function throughput(name: string, kind: Kind, n: number): Scenario {
+  const machine = kind === 'machine';
   return {
     name,
-    ours: {
-      label: 'overseer system.send',
-      n,
-      async run(count) {
-        const system = await benchSystem([kind === 'machine' ? machineWorker('w') : callbackWorker('w')]);
-        const msg = { type: 'inc' };
-        const t0 = process.hrtime.bigint();
-        for (let i = 0; i < count; i++) system.send('root/w', msg);
-        const ns = Number(process.hrtime.bigint() - t0);
-        await system.stop();
-        return { value: ns / count, unit: 'ns' };
-      },
-    },
+    ours: supervisedSend(kind, n, 'ref'),
     baselines: [
+      supervisedSend(kind, n, 'path'),
       {
-        label: 'raw XState actor.send',
+        label: RAW_SEND,
         n,
         run(count) {
-          const actor = rawActor(logic);
+          const actor = rawActor(logicOf(kind));
           const msg = { type: 'inc' };
           const t0 = process.hrtime.bigint();
           for (let i = 0; i < count; i++) actor.send(msg);
@@ -41,14 +57,52 @@ function throughput(name: string, kind: 'machine' | 'callback', n: number, withE
           return { value: ns / count, unit: 'ns' };
         },
       },
-      ...(withErlang ? [{ label: 'Erlang/OTP +S 1', n, run: (count: number) => erlang('throughput', count) }] : []),
+      { label: NACT, n: Math.min(n, 200_000), run: nactThroughput },
+      ...(machine ? [] : [{ label: OTP, n, run: (count: number) => erlang('throughput', count) }]),
     ],
-    targets: [
-      { baseline: 'raw XState actor.send', text: '≥ 0.8× raw throughput (time ≤ 1.25×)', ok: within(1.25) },
-      ...(withErlang ? [{ baseline: 'Erlang/OTP +S 1', text: 'goal (issue 6): ≥ 1.0× OTP', ok: within(1.0) }] : []),
-    ],
+    targets: machine
+      ? [{ baseline: RAW_SEND, text: 'issue 6: ≥ 0.9× raw throughput (time ≤ 1.11×)', ok: within(1 / 0.9) }]
+      : [
+          { baseline: RAW_SEND, text: 'issue 2: ≥ 0.8× raw throughput (time ≤ 1.25×)', ok: within(1.25) },
+          { baseline: OTP, text: 'issue 6: ≥ 1.0× OTP throughput', ok: within(1.0) },
+        ],
   };
 }
+
+const askN = 200_000;
+const roundTrip: Scenario = {
+  name: 'ask round trip → supervised fromCallback',
+  ours: {
+    label: 'overseer system.ask (5 s timeout)',
+    n: askN,
+    async run(count) {
+      const system = await benchSystem([callbackWorker('w')]);
+      const msg = { type: 'ping' };
+      const t0 = process.hrtime.bigint();
+      for (let i = 0; i < count; i++) await system.ask('root/w', msg);
+      const ns = Number(process.hrtime.bigint() - t0);
+      await system.stop();
+      return { value: ns / count, unit: 'ns' };
+    },
+  },
+  baselines: [
+    {
+      label: 'raw XState send + promise (no timeout)',
+      n: askN,
+      async run(count) {
+        const actor = rawActor(counterCallback);
+        const t0 = process.hrtime.bigint();
+        for (let i = 0; i < count; i++) await new Promise((resolve) => actor.send({ type: 'ping', replyTo: { send: resolve } }));
+        const ns = Number(process.hrtime.bigint() - t0);
+        actor.stop();
+        return { value: ns / count, unit: 'ns' };
+      },
+    },
+    { label: NACT, n: 20_000, run: nactRoundTrip },
+    { label: OTP, n: askN, run: (count) => erlang('pingpong', count) },
+  ],
+  targets: [{ baseline: OTP, text: 'issue 6: ≤ 1.0× OTP round trip', ok: within(1.0) }],
+};
 
 const spawnN = 20_000;
 const spawn: Scenario = {
@@ -78,18 +132,19 @@ const spawn: Scenario = {
         return { value: ns / count, unit: 'ns' };
       },
     },
+    { label: NACT, n: spawnN, run: (count) => nactSpawn(count, 'time') },
   ],
-  targets: [{ baseline: 'raw createActor().start()', text: '≤ 1.2× raw', ok: within(1.2) }],
+  targets: [{ baseline: 'raw createActor().start()', text: 'issue 2: ≤ 1.2× raw', ok: within(1.2) }],
 };
 
 const memN = 20_000;
-const memory: Scenario = {
-  name: 'memory per idle actor (machine)',
-  ours: {
+/** Heap growth per supervised idle actor (specs are built before the first reading). */
+function supervisedMemory(kind: Kind): Case {
+  return {
     label: 'overseer supervised child',
     n: memN,
     async run(count) {
-      const specs = Array.from({ length: count }, (_, i) => machineWorker(`w${i}`));
+      const specs = Array.from({ length: count }, (_, i) => workerOf(kind)(`w${i}`));
       gc();
       const before = process.memoryUsage().heapUsed;
       const system = await benchSystem(specs);
@@ -98,86 +153,112 @@ const memory: Scenario = {
       await system.stop();
       return { value: bytes, unit: 'B' };
     },
-  },
-  baselines: [
-    {
-      label: 'raw createActor().start()',
-      n: memN,
-      run(count) {
-        gc();
-        const before = process.memoryUsage().heapUsed;
-        const actors = Array.from({ length: count }, () => createActor(counterMachine).start());
-        gc();
-        const bytes = (process.memoryUsage().heapUsed - before) / count;
-        for (const a of actors) a.stop();
-        return { value: bytes, unit: 'B' };
-      },
+  };
+}
+
+function rawMemory(kind: Kind): Case {
+  return {
+    label: `raw createActor(${kind === 'machine' ? 'machine' : 'fromCallback'}).start()`,
+    n: memN,
+    run(count) {
+      gc();
+      const before = process.memoryUsage().heapUsed;
+      const actors = Array.from({ length: count }, () => createActor(logicOf(kind)).start());
+      gc();
+      const bytes = (process.memoryUsage().heapUsed - before) / count;
+      for (const a of actors) a.stop();
+      return { value: bytes, unit: 'B' };
     },
+  };
+}
+
+const memoryMachine: Scenario = {
+  name: 'memory per idle actor (machine)',
+  ours: supervisedMemory('machine'),
+  baselines: [rawMemory('machine')],
+  targets: [{ baseline: rawMemory('machine').label, text: 'issue 2: ≤ 5 KiB per actor', ok: (_r, ours) => ours <= 5 * 1024 }],
+};
+
+const memoryCallback: Scenario = {
+  name: 'memory per idle actor (fromCallback)',
+  ours: supervisedMemory('callback'),
+  baselines: [
+    rawMemory('callback'),
+    { label: NACT, n: memN, run: (count) => nactSpawn(count, 'memory') },
+    { label: OTP, n: memN, run: (count) => erlang('spawn', count, [], 'memory') },
   ],
-  targets: [{ baseline: 'raw createActor().start()', text: '≤ 5 KiB per actor', ok: (_r, ours) => ours <= 5 * 1024 }],
+  targets: [{ baseline: OTP, text: 'issue 6: ≤ 1.5× an Erlang process', ok: within(1.5) }],
 };
 
 const restartN = 5000;
 const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.99)]!;
+const latency = (lat: number[]) => ({ value: p50(lat), unit: 'ns' as const, note: `p99 ${(p99(lat) / 1000).toFixed(1)} µs` });
+const RAW_RESTART = 'raw XState error observer → createActor';
 
-const restart: Scenario = {
-  name: 'crash → fresh child running (one_for_one, p50)',
-  ours: {
-    label: 'overseer supervisor',
-    n: restartN,
-    async run(count) {
-      const system = await benchSystem([machineWorker('w')]);
-      const cell = cellOf(system, 'root/w');
-      const lat: number[] = [];
-      for (let i = 0; i < count; i++) {
-        const before = cell.instance;
-        const t0 = process.hrtime.bigint();
-        cell.send({ type: 'crash' });
-        while (cell.instance === before || !cell.running) await Promise.resolve();
-        lat.push(Number(process.hrtime.bigint() - t0));
-      }
-      await system.stop();
-      return { value: p50(lat), unit: 'ns', note: `p99 ${(p99(lat) / 1000).toFixed(1)} µs` };
-    },
-  },
-  baselines: [
-    {
-      label: 'raw XState error observer → createActor',
+function restart(kind: Kind): Scenario {
+  const logic = logicOf(kind);
+  return {
+    name: `crash → fresh child running (one_for_one, ${kind === 'machine' ? 'machine' : 'fromCallback'}, p50)`,
+    ours: {
+      label: 'overseer supervisor',
       n: restartN,
-      run(count) {
+      async run(count) {
+        const system = await benchSystem([workerOf(kind)('w')]);
+        const cell = cellOf(system, 'root/w');
         const lat: number[] = [];
-        let actor: ReturnType<typeof createActor<typeof counterMachine>>;
-        let restarted = false;
-        const spawn = () => {
-          actor = createActor(counterMachine);
-          actor.subscribe({ error: () => ((restarted = true), spawn()) });
-          actor.start();
-        };
-        spawn();
         for (let i = 0; i < count; i++) {
-          restarted = false;
+          const before = cell.instance;
           const t0 = process.hrtime.bigint();
-          actor!.send({ type: 'crash' });
-          if (!restarted) throw new Error('baseline did not restart');
+          cell.send({ type: 'crash' });
+          while (cell.instance === before || !cell.running) await Promise.resolve();
           lat.push(Number(process.hrtime.bigint() - t0));
         }
-        actor!.stop();
-        return { value: p50(lat), unit: 'ns', note: `p99 ${(p99(lat) / 1000).toFixed(1)} µs` };
+        await system.stop();
+        return latency(lat);
       },
     },
-    { label: 'Erlang/OTP supervisor +S 1', n: restartN, run: (count) => erlang('restart', count, ['100', 'quiet'], 'p50') },
-  ],
-  targets: [
-    { baseline: 'raw XState error observer → createActor', text: '≥ 3× faster (≤ 0.33×)', ok: within(1 / 3) },
-    { baseline: 'Erlang/OTP supervisor +S 1', text: 'goal: ≤ 2× OTP', ok: within(2) },
-  ],
-};
+    baselines: [
+      {
+        label: RAW_RESTART,
+        n: restartN,
+        run(count) {
+          const lat: number[] = [];
+          let actor: ReturnType<typeof createActor<AnyActorLogic>>;
+          let restarted = false;
+          const spawnOne = () => {
+            actor = createActor(logic);
+            actor.subscribe({ error: () => ((restarted = true), spawnOne()) });
+            actor.start();
+          };
+          spawnOne();
+          for (let i = 0; i < count; i++) {
+            restarted = false;
+            const t0 = process.hrtime.bigint();
+            actor!.send({ type: 'crash' });
+            if (!restarted) throw new Error('baseline did not restart');
+            lat.push(Number(process.hrtime.bigint() - t0));
+          }
+          actor!.stop();
+          return latency(lat);
+        },
+      },
+      { label: 'Erlang/OTP supervisor +S 1', n: restartN, run: (count) => erlang('restart', count, ['100', 'quiet'], 'p50') },
+    ],
+    targets: [
+      ...(kind === 'machine' ? [{ baseline: RAW_RESTART, text: 'issue 2: ≥ 3× faster (≤ 0.33×)', ok: within(1 / 3) }] : []),
+      { baseline: 'Erlang/OTP supervisor +S 1', text: 'issue 6: ≤ 2× OTP', ok: within(2) },
+    ],
+  };
+}
 
 export const scenarios: Scenario[] = [
-  throughput('send → supervised machine', 'machine', 200_000, false),
-  throughput('send → supervised fromCallback', 'callback', 1_000_000, true),
+  throughput('send → supervised machine', 'machine', 200_000),
+  throughput('send → supervised fromCallback', 'callback', 1_000_000),
+  roundTrip,
   spawn,
-  memory,
-  restart,
+  memoryMachine,
+  memoryCallback,
+  restart('machine'),
+  restart('callback'),
 ];

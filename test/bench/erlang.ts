@@ -28,11 +28,14 @@ interface ErlResult {
   runs_s: number[];
   cycle_p50_us?: number;
   cycle_p99_us?: number;
-  bytes_per_actor?: number;
+  mem_bytes_per_actor?: number;
 }
 
-/** Runs one OTP bench (one measured run) and returns its per-operation figure. */
-export function erlang(bench: string, n: number, opts: string[] = [], pick: 'time' | 'p50' = 'time'): Measurement | null {
+/**
+ * Runs one OTP bench (one measured run) and returns its per-operation figure: time per
+ * operation, the restart cycle's median (`p50`), or bytes per spawned process (`memory`).
+ */
+export function erlang(bench: string, n: number, opts: string[] = [], pick: 'time' | 'p50' | 'memory' = 'time'): Measurement | null {
   if (!ready()) return null;
   const out = execFileSync('erl', ['+S', '1', '-noshell', '-noinput', '-pa', ebin, '-run', 'perf_bench', 'main', bench, String(n), '1', ...opts], {
     encoding: 'utf8',
@@ -44,5 +47,6 @@ export function erlang(bench: string, n: number, opts: string[] = [], pick: 'tim
   if (pick === 'p50' && r.cycle_p50_us !== undefined) {
     return { value: r.cycle_p50_us * 1000, unit: 'ns', note: `p99 ${r.cycle_p99_us?.toFixed(1)} µs` };
   }
+  if (pick === 'memory' && r.mem_bytes_per_actor !== undefined) return { value: r.mem_bytes_per_actor, unit: 'B' };
   return { value: (r.runs_s[0]! * 1e9) / n, unit: 'ns' };
 }

@@ -24,12 +24,15 @@ export const counterMachine = setup({ types: {} as { context: { n: number }; eve
 });
 
 export let callbackCount = 0;
-export const counterCallback = fromCallback<{ type: string }>(({ receive }) => {
+/** Counts messages, answers asks (`replyTo`), crashes on `crash`: the cheapest XState behaviour. */
+export const counterCallback = fromCallback<{ type: string; replyTo?: { send(e: { type: string }): void } }>(({ receive }) => {
   receive((e) => {
     if (e.type === 'crash') throw new Error('crash');
     callbackCount++;
+    e.replyTo?.send(PONG);
   });
 });
+const PONG = { type: 'pong' };
 
 export function rawActor(logic: AnyActorLogic) {
   return createActor(logic).start();

@@ -1,0 +1,91 @@
+/**
+ * Scale: 100k supervised idle actors under one supervisor (time to start and to stop, per
+ * actor, against the same at 1k: the curve must not bend up), and 10k supervised actors each
+ * receiving messages (per message, against 10k raw XState actors).
+ */
+import { createActor } from 'xstate';
+import type { Case, Measurement, Scenario } from './harness.js';
+import { erlang } from './erlang.js';
+import { benchSystem, callbackWorker, counterCallback, gc } from './fixtures.js';
+
+const within = (x: number) => (r: number) => r <= x;
+const LARGE = 100_000;
+const SMALL = 1_000;
+
+/** Starts `count` idle fromCallback children under one supervisor, then stops them. */
+async function cycle(count: number, pick: 'start' | 'stop'): Promise<Measurement> {
+  const specs = Array.from({ length: count }, (_, i) => callbackWorker(`w${i}`));
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const t0 = process.hrtime.bigint();
+  const system = await benchSystem(specs);
+  const startNs = Number(process.hrtime.bigint() - t0);
+  gc();
+  const bytes = (process.memoryUsage().heapUsed - before) / count;
+  const t1 = process.hrtime.bigint();
+  await system.stop();
+  const stopNs = Number(process.hrtime.bigint() - t1);
+  return pick === 'start'
+    ? { value: startNs / count, unit: 'ns', note: `${(startNs / 1e6).toFixed(0)} ms in all, ${(bytes / 1024).toFixed(2)} KiB per actor` }
+    : { value: stopNs / count, unit: 'ns', note: `${(stopNs / 1e6).toFixed(0)} ms in all` };
+}
+
+function scaleScenario(pick: 'start' | 'stop'): Scenario {
+  const small = `same, ${SMALL / 1000}k actors`;
+  return {
+    name: `${pick} ${LARGE / 1000}k supervised idle actors, one supervisor (per actor)`,
+    ours: { label: `overseer, ${LARGE / 1000}k actors`, n: LARGE, run: (count) => cycle(count, pick) },
+    baselines: [
+      { label: small, n: SMALL, run: (count) => cycle(count, pick) },
+      ...(pick === 'start' ? [{ label: `Erlang/OTP spawn, ${LARGE / 1000}k processes`, n: LARGE, run: (count: number) => erlang('spawn', count) }] : []),
+    ],
+    targets: [{ baseline: small, text: 'issue 6: per actor at 100k ≤ 1.5× at 1k', ok: within(1.5) }],
+  };
+}
+
+const ACTORS = 10_000;
+const MESSAGES = 1_000_000;
+
+/** Round-robin sends to ACTORS supervised actors, through `system.ref` handles or by path. */
+function roundRobin(via: 'ref' | 'path'): Case {
+  return {
+    label: via === 'ref' ? 'overseer ref.send (handles)' : 'overseer system.send (by path)',
+    n: MESSAGES,
+    async run(count) {
+      const system = await benchSystem(Array.from({ length: ACTORS }, (_, i) => callbackWorker(`w${i}`)));
+      const paths = Array.from({ length: ACTORS }, (_, i) => `root/w${i}`);
+      const refs = paths.map((p) => system.ref(p));
+      const msg = { type: 'inc' };
+      const t0 = process.hrtime.bigint();
+      if (via === 'ref') for (let i = 0; i < count; i++) refs[i % ACTORS]!.send(msg);
+      else for (let i = 0; i < count; i++) system.send(paths[i % ACTORS]!, msg);
+      const ns = Number(process.hrtime.bigint() - t0);
+      await system.stop();
+      return { value: ns / count, unit: 'ns' };
+    },
+  };
+}
+
+const manyReceivers: Scenario = {
+  name: `send round-robin to ${ACTORS / 1000}k supervised fromCallback actors (per message)`,
+  ours: roundRobin('ref'),
+  baselines: [
+    roundRobin('path'),
+    {
+      label: `raw XState, ${ACTORS / 1000}k actors`,
+      n: MESSAGES,
+      run(count) {
+        const actors = Array.from({ length: ACTORS }, () => createActor(counterCallback).start());
+        const msg = { type: 'inc' };
+        const t0 = process.hrtime.bigint();
+        for (let i = 0; i < count; i++) actors[i % ACTORS]!.send(msg);
+        const ns = Number(process.hrtime.bigint() - t0);
+        for (const a of actors) a.stop();
+        return { value: ns / count, unit: 'ns' };
+      },
+    },
+  ],
+  targets: [{ baseline: `raw XState, ${ACTORS / 1000}k actors`, text: 'issue 6: ≤ 1.25× raw (no cost from scale)', ok: within(1.25) }],
+};
+
+export const scenarios: Scenario[] = [scaleScenario('start'), scaleScenario('stop'), manyReceivers];
