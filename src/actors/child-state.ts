@@ -2,7 +2,7 @@
  * What every child of a supervisor keeps about itself, worker or supervisor: the fields
  * `/status` shows for each node. ActorCell and Supervisor both extend it.
  */
-import type { ExitRecord } from './exit-reasons.js';
+import type { ExitNote } from './exit-reasons.js';
 
 export type ActorStatus = 'starting' | 'running' | 'ready' | 'backoff' | 'stopping' | 'stopped' | 'failed' | 'completed';
 
@@ -13,5 +13,5 @@ export abstract class ChildState {
   instance: string | undefined;
   restarts = 0;
   startedAt: number | undefined;
-  lastExit: ExitRecord | undefined;
+  lastExit: ExitNote | undefined;
 }

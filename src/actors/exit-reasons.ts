@@ -38,6 +38,14 @@ export function shouldRestart(restart: RestartType, reason: ExitReason): boolean
   return RESTARTS[restart][reason];
 }
 
+/** The last exit of a child as kept on the restart path (the time is formatted only when shown). */
+export interface ExitNote {
+  readonly reason: ExitReason;
+  readonly error?: string;
+  /** ms since the epoch */
+  readonly atMs: number;
+}
+
 /** The last exit of a child, as shown in /status. */
 export interface ExitRecord {
   readonly reason: ExitReason;

@@ -160,7 +160,7 @@ export class Supervisor extends ChildState implements SupervisorParent {
     if (this.status === 'stopping' || this.status === 'stopped' || this.status === 'failed') return;
     const message = error === undefined ? undefined : error instanceof Error ? error.message : String(error);
     const now = this.services.clock.now();
-    child.lastExit = { reason, error: message, at: new Date(now).toISOString() };
+    child.lastExit = { reason, error: message, atMs: now };
     this.services.publish('child_exited', this.path, message === undefined ? { path: child.path, reason } : { path: child.path, reason, error: message });
     if (reason === 'error') this.services.publish('subsystem_failed', this.path, { system: child.path, reason: message ?? 'error' });
     const restart = shouldRestart(child.spec.restart, reason);

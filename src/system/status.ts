@@ -2,7 +2,7 @@
  * The tree as data, for `system.status()`, GET /status and `overseer status`: one node per
  * supervisor and worker with status, readiness, restarts, last exit and mailbox figures.
  */
-import type { ExitRecord } from '../actors/exit-reasons.js';
+import type { ExitNote, ExitRecord } from '../actors/exit-reasons.js';
 import type { ActorCell, ActorStatus } from '../actors/cell.js';
 import type { Child } from '../supervisor/services.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
@@ -35,7 +35,7 @@ export function describeTree(node: Child): StatusNode {
     ready: node.ready,
     required: node.spec.readiness.required,
     restarts: node.restarts,
-    lastExit: node.lastExit ?? null,
+    lastExit: exitRecord(node.lastExit),
     startedAt: node.startedAt === undefined ? null : new Date(node.startedAt).toISOString(),
     instance: node.instance ?? null,
   };
@@ -54,4 +54,10 @@ function reportOf(cell: ActorCell): Record<string, unknown> | undefined {
   } catch (error) {
     return { error: `report failed: ${(error as Error).message}` }; // a broken report must not break /status
   }
+}
+
+function exitRecord(note: ExitNote | undefined): ExitRecord | null {
+  if (note === undefined) return null;
+  const at = new Date(note.atMs).toISOString();
+  return note.error === undefined ? { reason: note.reason, at } : { reason: note.reason, error: note.error, at };
 }
