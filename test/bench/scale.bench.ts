@@ -10,6 +10,7 @@ import { benchSystem, callbackWorker, counterCallback, gc } from './fixtures.js'
 
 const within = (x: number) => (r: number) => r <= x;
 const LARGE = 100_000;
+const MEDIUM = 10_000;
 const SMALL = 1_000;
 
 /** Starts `count` idle fromCallback children under one supervisor, then stops them. */
@@ -37,6 +38,7 @@ function scaleScenario(pick: 'start' | 'stop'): Scenario {
     ours: { label: `overseer, ${LARGE / 1000}k actors`, n: LARGE, run: (count) => cycle(count, pick) },
     baselines: [
       { label: small, n: SMALL, run: (count) => cycle(count, pick) },
+      { label: `same, ${MEDIUM / 1000}k actors`, n: MEDIUM, run: (count) => cycle(count, pick) },
       ...(pick === 'start' ? [{ label: `Erlang/OTP spawn, ${LARGE / 1000}k processes`, n: LARGE, run: (count: number) => erlang('spawn', count) }] : []),
     ],
     targets: [{ baseline: small, text: 'issue 6: per actor at 100k ≤ 1.5× at 1k', ok: within(1.5) }],
