@@ -4,7 +4,7 @@
  * raw XState actor, nact 7, and Erlang/OTP (+S 1) where `erl` is installed.
  */
 import { createActor, type AnyActorLogic } from 'xstate';
-import type { Case, Scenario } from './harness.js';
+import { perOp, type Case, type Scenario } from './harness.js';
 import { erlang } from './erlang.js';
 import { benchSystem, callbackWorker, cellOf, counterCallback, counterMachine, gc, machineWorker, rawActor } from './fixtures.js';
 import { nactRoundTrip, nactSpawn, nactThroughput } from './nact.js';
@@ -27,12 +27,12 @@ function supervisedSend(kind: Kind, n: number, via: 'ref' | 'path'): Case {
       const system = await benchSystem([workerOf(kind)('w')]);
       const msg = { type: 'inc' };
       const ref = system.ref('root/w');
-      const t0 = process.hrtime.bigint();
-      if (via === 'ref') for (let i = 0; i < count; i++) ref.send(msg);
-      else for (let i = 0; i < count; i++) system.send('root/w', msg);
-      const ns = Number(process.hrtime.bigint() - t0);
+      const measured = await perOp(count, () => {
+        if (via === 'ref') for (let i = 0; i < count; i++) ref.send(msg);
+        else for (let i = 0; i < count; i++) system.send('root/w', msg);
+      });
       await system.stop();
-      return { value: ns / count, unit: 'ns' };
+      return measured;
     },
   };
 }
@@ -47,14 +47,14 @@ function throughput(name: string, kind: Kind, n: number): Scenario {
       {
         label: RAW_SEND,
         n,
-        run(count) {
+        async run(count) {
           const actor = rawActor(logicOf(kind));
           const msg = { type: 'inc' };
-          const t0 = process.hrtime.bigint();
-          for (let i = 0; i < count; i++) actor.send(msg);
-          const ns = Number(process.hrtime.bigint() - t0);
+          const measured = await perOp(count, () => {
+            for (let i = 0; i < count; i++) actor.send(msg);
+          });
           actor.stop();
-          return { value: ns / count, unit: 'ns' };
+          return measured;
         },
       },
       { label: NACT, n: Math.min(n, 200_000), run: nactThroughput },
@@ -78,11 +78,11 @@ const roundTrip: Scenario = {
     async run(count) {
       const system = await benchSystem([callbackWorker('w')]);
       const msg = { type: 'ping' };
-      const t0 = process.hrtime.bigint();
-      for (let i = 0; i < count; i++) await system.ask('root/w', msg);
-      const ns = Number(process.hrtime.bigint() - t0);
+      const measured = await perOp(count, async () => {
+        for (let i = 0; i < count; i++) await system.ask('root/w', msg);
+      });
       await system.stop();
-      return { value: ns / count, unit: 'ns' };
+      return measured;
     },
   },
   baselines: [
@@ -91,11 +91,11 @@ const roundTrip: Scenario = {
       n: askN,
       async run(count) {
         const actor = rawActor(counterCallback);
-        const t0 = process.hrtime.bigint();
-        for (let i = 0; i < count; i++) await new Promise((resolve) => actor.send({ type: 'ping', replyTo: { send: resolve } }));
-        const ns = Number(process.hrtime.bigint() - t0);
+        const measured = await perOp(count, async () => {
+          for (let i = 0; i < count; i++) await new Promise((resolve) => actor.send({ type: 'ping', replyTo: { send: resolve } }));
+        });
         actor.stop();
-        return { value: ns / count, unit: 'ns' };
+        return measured;
       },
     },
     { label: NACT, n: 20_000, run: nactRoundTrip },
@@ -112,24 +112,23 @@ const spawn: Scenario = {
     n: spawnN,
     async run(count) {
       const specs = Array.from({ length: count }, (_, i) => machineWorker(`w${i}`));
-      const t0 = process.hrtime.bigint();
-      const system = await benchSystem(specs);
-      const ns = Number(process.hrtime.bigint() - t0);
-      await system.stop();
-      return { value: ns / count, unit: 'ns' };
+      let system: Awaited<ReturnType<typeof benchSystem>> | undefined;
+      const measured = await perOp(count, async () => (system = await benchSystem(specs)));
+      await system!.stop();
+      return measured;
     },
   },
   baselines: [
     {
       label: 'raw createActor().start()',
       n: spawnN,
-      run(count) {
-        const actors = [];
-        const t0 = process.hrtime.bigint();
-        for (let i = 0; i < count; i++) actors.push(createActor(counterMachine).start());
-        const ns = Number(process.hrtime.bigint() - t0);
+      async run(count) {
+        const actors: ReturnType<typeof createActor>[] = [];
+        const measured = await perOp(count, () => {
+          for (let i = 0; i < count; i++) actors.push(createActor(counterMachine).start());
+        });
         for (const a of actors) a.stop();
-        return { value: ns / count, unit: 'ns' };
+        return measured;
       },
     },
     { label: NACT, n: spawnN, run: (count) => nactSpawn(count, 'time') },

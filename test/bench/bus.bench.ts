@@ -6,7 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { EventBus } from '../../dist/events/index.js';
-import type { Scenario } from './harness.js';
+import { perOp, type Scenario } from './harness.js';
 import { erlang } from './erlang.js';
 import { nactFanOut } from './nact.js';
 
@@ -27,13 +27,13 @@ function fanOut(subscribers: number, n: number): Scenario {
         for (let s = 0; s < subscribers; s++) bus.subscribe(`s${s}`, { buffer: count, handler: () => void seen++ });
         bus.start();
         const data = { x: 1 };
-        const t0 = process.hrtime.bigint();
-        for (let i = 0; i < count; i++) {
-          bus.publish({ type: 'tick', data });
-          if ((i & BATCH) === BATCH) await Promise.resolve(); // publishers yield; let the drains run
-        }
-        while (seen < count * subscribers) await Promise.resolve();
-        return { value: Number(process.hrtime.bigint() - t0) / count, unit: 'ns' };
+        return perOp(count, async () => {
+          for (let i = 0; i < count; i++) {
+            bus.publish({ type: 'tick', data });
+            if ((i & BATCH) === BATCH) await Promise.resolve(); // publishers yield; let the drains run
+          }
+          while (seen < count * subscribers) await Promise.resolve();
+        });
       },
     },
     baselines: [
@@ -46,10 +46,10 @@ function fanOut(subscribers: number, n: number): Scenario {
           let seen = 0;
           for (let s = 0; s < subscribers; s++) ee.on('tick', () => void seen++);
           const data = { x: 1 };
-          const t0 = process.hrtime.bigint();
-          for (let i = 0; i < count; i++) ee.emit('tick', { type: 'tick', data });
-          if (seen !== count * subscribers) throw new Error('lost events');
-          return { value: Number(process.hrtime.bigint() - t0) / count, unit: 'ns' };
+          return perOp(count, () => {
+            for (let i = 0; i < count; i++) ee.emit('tick', { type: 'tick', data });
+            if (seen !== count * subscribers) throw new Error('lost events');
+          });
         },
       },
       ...(subscribers > 1
@@ -76,9 +76,9 @@ const scatter: Scenario = {
       const bus = new EventBus({ system: 'b', node: 'b', ringSize: 0 });
       for (const r of ['a', 'b', 'c']) bus.subscribe(r, { types: ['q'], handler: (e) => void bus.respond(e, r, 1) });
       bus.start();
-      const t0 = process.hrtime.bigint();
-      for (let i = 0; i < count; i++) await bus.request({ type: 'q' }, { expectedResponders: ['a', 'b', 'c'] });
-      return { value: Number(process.hrtime.bigint() - t0) / count, unit: 'ns' };
+      return perOp(count, async () => {
+        for (let i = 0; i < count; i++) await bus.request({ type: 'q' }, { expectedResponders: ['a', 'b', 'c'] });
+      });
     },
   },
   baselines: [
@@ -88,17 +88,17 @@ const scatter: Scenario = {
       async run(count) {
         const ee = new EventEmitter();
         for (const r of ['a', 'b', 'c']) ee.on('q', (reply: (who: string) => void) => reply(r));
-        const t0 = process.hrtime.bigint();
-        for (let i = 0; i < count; i++) {
-          await new Promise<void>((resolve) => {
-            const got = new Set<string>();
-            ee.emit('q', (who: string) => {
-              got.add(who);
-              if (got.size === 3) resolve();
+        return perOp(count, async () => {
+          for (let i = 0; i < count; i++) {
+            await new Promise<void>((resolve) => {
+              const got = new Set<string>();
+              ee.emit('q', (who: string) => {
+                got.add(who);
+                if (got.size === 3) resolve();
+              });
             });
-          });
-        }
-        return { value: Number(process.hrtime.bigint() - t0) / count, unit: 'ns' };
+          }
+        });
       },
     },
   ],

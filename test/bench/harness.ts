@@ -98,6 +98,13 @@ export function formatResults(results: ScenarioResult[]): string {
   return lines.join('\n');
 }
 
+/** Times the measured part of a run (setup and teardown stay outside) in ns per operation. */
+export async function perOp(count: number, body: () => unknown): Promise<Measurement> {
+  const t0 = process.hrtime.bigint();
+  await body();
+  return { value: Number(process.hrtime.bigint() - t0) / count, unit: 'ns' };
+}
+
 /** Run an actor-ish workload until a condition holds, yielding to microtasks/macrotasks. */
 export async function until(cond: () => boolean): Promise<void> {
   while (!cond()) await new Promise<void>((r) => setImmediate(r));

@@ -4,7 +4,7 @@
  * and stops it afterwards, so runs do not share state.
  */
 import { dispatch, query, spawn, start, stop } from 'nact';
-import type { Measurement } from './harness.js';
+import { perOp, type Measurement } from './harness.js';
 import { gc } from './fixtures.js';
 import { until } from './harness.js';
 
@@ -16,23 +16,23 @@ export async function nactThroughput(count: number): Promise<Measurement> {
   let seen = 0;
   const counter = spawn(system, (state: number) => ((seen++, state + 1)), 'counter', { initialState: 0 });
   const msg = { type: 'inc' };
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < count; i++) dispatch(counter, msg);
-  await until(() => seen === count);
-  const ns = Number(process.hrtime.bigint() - t0);
+  const measured = await perOp(count, async () => {
+    for (let i = 0; i < count; i++) dispatch(counter, msg);
+    await until(() => seen === count);
+  });
   stop(system);
-  return { value: ns / count, unit: 'ns' };
+  return measured;
 }
 
 /** ns per round trip: `query` (nact's ask) to an actor that answers at once. */
 export async function nactRoundTrip(count: number): Promise<Measurement> {
   const system = start();
   const ponger = spawn(system, (state: number, msg: Msg) => (dispatch(msg.replyTo as never, { type: 'pong' }), state), 'ponger', { initialState: 0 });
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < count; i++) await query(ponger, (replyTo) => ({ type: 'ping', replyTo }), 5000);
-  const ns = Number(process.hrtime.bigint() - t0);
+  const measured = await perOp(count, async () => {
+    for (let i = 0; i < count; i++) await query(ponger, (replyTo) => ({ type: 'ping', replyTo }), 5000);
+  });
   stop(system);
-  return { value: ns / count, unit: 'ns' };
+  return measured;
 }
 
 /** ns per actor spawned, or bytes per idle actor (heap growth across the spawn). */
@@ -56,13 +56,13 @@ export async function nactFanOut(subscribers: number, count: number): Promise<Me
   let seen = 0;
   const subs = Array.from({ length: subscribers }, (_, s) => spawn(system, (state: number) => ((seen++, state)), `s${s}`, { initialState: 0 }));
   const data = { x: 1 };
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < count; i++) {
-    const event = { type: 'tick', data };
-    for (const sub of subs) dispatch(sub, event);
-  }
-  await until(() => seen === count * subscribers);
-  const ns = Number(process.hrtime.bigint() - t0);
+  const measured = await perOp(count, async () => {
+    for (let i = 0; i < count; i++) {
+      const event = { type: 'tick', data };
+      for (const sub of subs) dispatch(sub, event);
+    }
+    await until(() => seen === count * subscribers);
+  });
   stop(system);
-  return { value: ns / count, unit: 'ns' };
+  return measured;
 }

@@ -4,7 +4,7 @@
  * receiving messages (per message, against 10k raw XState actors).
  */
 import { createActor } from 'xstate';
-import type { Case, Measurement, Scenario } from './harness.js';
+import { perOp, type Case, type Measurement, type Scenario } from './harness.js';
 import { erlang } from './erlang.js';
 import { benchSystem, callbackWorker, counterCallback, gc } from './fixtures.js';
 
@@ -58,12 +58,12 @@ function roundRobin(via: 'ref' | 'path'): Case {
       const paths = Array.from({ length: ACTORS }, (_, i) => `root/w${i}`);
       const refs = paths.map((p) => system.ref(p));
       const msg = { type: 'inc' };
-      const t0 = process.hrtime.bigint();
-      if (via === 'ref') for (let i = 0; i < count; i++) refs[i % ACTORS]!.send(msg);
-      else for (let i = 0; i < count; i++) system.send(paths[i % ACTORS]!, msg);
-      const ns = Number(process.hrtime.bigint() - t0);
+      const measured = await perOp(count, () => {
+        if (via === 'ref') for (let i = 0; i < count; i++) refs[i % ACTORS]!.send(msg);
+        else for (let i = 0; i < count; i++) system.send(paths[i % ACTORS]!, msg);
+      });
       await system.stop();
-      return { value: ns / count, unit: 'ns' };
+      return measured;
     },
   };
 }
@@ -76,14 +76,14 @@ const manyReceivers: Scenario = {
     {
       label: `raw XState, ${ACTORS / 1000}k actors`,
       n: MESSAGES,
-      run(count) {
+      async run(count) {
         const actors = Array.from({ length: ACTORS }, () => createActor(counterCallback).start());
         const msg = { type: 'inc' };
-        const t0 = process.hrtime.bigint();
-        for (let i = 0; i < count; i++) actors[i % ACTORS]!.send(msg);
-        const ns = Number(process.hrtime.bigint() - t0);
+        const measured = await perOp(count, () => {
+          for (let i = 0; i < count; i++) actors[i % ACTORS]!.send(msg);
+        });
         for (const a of actors) a.stop();
-        return { value: ns / count, unit: 'ns' };
+        return measured;
       },
     },
   ],
