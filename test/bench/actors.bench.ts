@@ -195,10 +195,15 @@ const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length
 const latency = (lat: number[]) => ({ value: p50(lat), unit: 'ns' as const, note: `p99 ${(p99(lat) / 1000).toFixed(1)} µs` });
 const RAW_RESTART = 'raw XState error observer → createActor';
 
-function restart(kind: Kind): Scenario {
+/**
+ * `crash` throws `new Error()` (the JS idiom); `crash_preallocated` throws a prepared error,
+ * as Erlang's `erlang:error(crash)` raises an atom without building a stack trace.
+ */
+function restart(kind: Kind, crash: 'crash' | 'crash_preallocated'): Scenario {
   const logic = logicOf(kind);
+  const how = crash === 'crash' ? 'new Error()' : 'preallocated error';
   return {
-    name: `crash → fresh child running (one_for_one, ${kind === 'machine' ? 'machine' : 'fromCallback'}, p50)`,
+    name: `crash → fresh child running (one_for_one, ${kind === 'machine' ? 'machine' : 'fromCallback'}, ${how}, p50)`,
     ours: {
       label: 'overseer supervisor',
       n: restartN,
@@ -209,7 +214,7 @@ function restart(kind: Kind): Scenario {
         for (let i = 0; i < count; i++) {
           const before = cell.instance;
           const t0 = process.hrtime.bigint();
-          cell.send({ type: 'crash' });
+          cell.send({ type: crash });
           while (cell.instance === before || !cell.running) await Promise.resolve();
           lat.push(Number(process.hrtime.bigint() - t0));
         }
@@ -234,7 +239,7 @@ function restart(kind: Kind): Scenario {
           for (let i = 0; i < count; i++) {
             restarted = false;
             const t0 = process.hrtime.bigint();
-            actor!.send({ type: 'crash' });
+            actor!.send({ type: crash });
             if (!restarted) throw new Error('baseline did not restart');
             lat.push(Number(process.hrtime.bigint() - t0));
           }
@@ -258,6 +263,7 @@ export const scenarios: Scenario[] = [
   spawn,
   memoryMachine,
   memoryCallback,
-  restart('machine'),
-  restart('callback'),
+  restart('machine', 'crash'),
+  restart('callback', 'crash'),
+  restart('callback', 'crash_preallocated'),
 ];
