@@ -113,8 +113,6 @@ export class BusSubscription implements Subscription {
     return this.accepted + this.pending;
   }
 
-
-
   /** Takes an event if it matches and there is room; returns whether it was accepted. */
   offer(event: Envelope): boolean {
     if (this.where !== undefined && !this.where(event)) return false;

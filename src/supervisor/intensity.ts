@@ -26,11 +26,6 @@ export class RestartWindow {
     return this.size;
   }
 
-  reset(): void {
-    this.times = [];
-    this.head = 0;
-  }
-
   private get size(): number {
     return this.times.length - this.head;
   }

@@ -36,7 +36,7 @@ export class Supervisor extends ChildState implements SupervisorParent {
   private window: RestartWindow;
   private readonly backoffs = new Map<string, BackoffState>();
   /** Each child's restarts within the intensity period, for "restarts in the window" health checks. */
-  private readonly restartTimes = new Map<string, RestartWindow>();
+  private readonly restartWindows = new Map<string, RestartWindow>();
   private readonly pending = new Map<string, TimerHandle>();
   private readonly gate: ReadinessGate;
   private readonly ops: OpQueue;
@@ -79,7 +79,7 @@ export class Supervisor extends ChildState implements SupervisorParent {
 
   /** Restarts of one child within this supervisor's intensity period (for /health). */
   recentRestarts(id: string): number {
-    return this.restartTimes.get(id)?.count(this.services.clock.now()) ?? 0;
+    return this.restartWindows.get(id)?.count(this.services.clock.now()) ?? 0;
   }
 
   // ---- lifecycle, as seen by the parent -------------------------------------------------
@@ -271,9 +271,9 @@ export class Supervisor extends ChildState implements SupervisorParent {
 
   private countRestart(child: Child): void {
     child.restarts++;
-    let times = this.restartTimes.get(child.id);
-    if (!times) this.restartTimes.set(child.id, (times = new RestartWindow(this.spec.intensity)));
-    times.record(this.services.clock.now());
+    let recent = this.restartWindows.get(child.id);
+    if (!recent) this.restartWindows.set(child.id, (recent = new RestartWindow(this.spec.intensity)));
+    recent.record(this.services.clock.now());
   }
 
   private async stopChild(child: Child): Promise<void> {
@@ -358,7 +358,7 @@ export class Supervisor extends ChildState implements SupervisorParent {
     this.children.delete(child.id);
     this.order = this.order.filter((id) => id !== child.id);
     this.backoffs.delete(child.id);
-    this.restartTimes.delete(child.id);
+    this.restartWindows.delete(child.id);
     this.cancelPending(child.id);
     this.services.unregister(child);
   }
