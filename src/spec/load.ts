@@ -1,20 +1,22 @@
 /**
  * The boundary: file or object → every problem at once, or a frozen SystemSpec plus the
- * logic loaded from `module:` references. Steps: syntax → schema → rules → modules → env.
+ * logic loaded from `module:` references. Syntax first; then schema, rules, modules and env
+ * all run (rules and modules on a tolerant view of the raw document), so none hides another.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { AnyActorLogic } from 'xstate';
 import type { z } from 'zod';
-import { ConfigError, type ConfigProblem } from '../shared/errors.js';
+import { ConfigError } from '../shared/errors.js';
 import { mergeOverrides, type SpecOverrides } from './env.js';
 import { loadModules, moduleRefs } from './modules.js';
 import { deepFreeze, normalize } from './normalize.js';
 import { parseSource, type SourceDoc } from './positions.js';
-import { issuesToProblems, sortProblems } from './problems.js';
+import { issuesToProblems, mergePhases, sortProblems } from './problems.js';
 import { checkRules } from './rules.js';
 import { systemFile } from './schema.js';
 import type { SystemSpec } from './types.js';
+import { childrenView } from './view.js';
 
 export interface LoadOptions {
   /** Names of registered behaviours (built-ins + embedded). Unknown names are config errors. */
@@ -54,15 +56,14 @@ export async function loadSpecObject(input: unknown, options: LoadOptions & { ba
 }
 
 async function validate(raw: unknown, file: string, baseDir: string, source: SourceDoc | undefined, options: LoadOptions): Promise<LoadedSpec> {
-  const problems: ConfigProblem[] = [];
   const { overrides, problems: envProblems } = mergeOverrides(options.env ?? process.env, options.overrides);
-  problems.push(...envProblems);
   const parsed = systemFile.safeParse(raw);
-  if (!parsed.success) throw new ConfigError([...sortProblems(issuesToProblems(parsed.error.issues, raw, file, source)), ...problems]);
-  problems.unshift(...checkRules(parsed.data, options.behaviours, file, source, options.params));
-  const loaded = await loadModules(moduleRefs(parsed.data.spec.children), baseDir, file, source);
-  problems.unshift(...loaded.problems);
-  if (problems.length > 0) throw new ConfigError(sortProblems(problems));
+  const schemaProblems = parsed.success ? [] : issuesToProblems(parsed.error.issues, raw, file, source);
+  const children = childrenView(raw);
+  const ruleProblems = checkRules(raw, children, options.behaviours, file, source, options.params);
+  const loaded = await loadModules(moduleRefs(children), baseDir, file, source);
+  const problems = [...mergePhases(schemaProblems, ruleProblems, loaded.problems), ...envProblems];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(sortProblems(problems));
   const spec = deepFreeze(normalize(parsed.data, baseDir, overrides, source ? resolve(file) : undefined));
   return { spec, modules: loaded.modules };
 }

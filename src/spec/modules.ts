@@ -11,18 +11,18 @@ import { isActorLogic } from '../actors/logic-traits.js';
 import type { ConfigProblem } from '../shared/errors.js';
 import type { ConfigPath, SourceDoc } from './positions.js';
 import { problem } from './problems.js';
-import type { RawChild } from './schema.js';
+import type { ChildrenView } from './view.js';
 
 export interface ModuleRef {
   path: ConfigPath;
   ref: string;
 }
 
-/** Every `module:` in the tree, with its config path. */
-export function moduleRefs(children: readonly RawChild[], base: ConfigPath = ['spec', 'children']): ModuleRef[] {
-  return children.flatMap((c, i) => [
-    ...(c.module !== undefined ? [{ path: [...base, i, 'module'], ref: c.module }] : []),
-    ...(c.children ? moduleRefs(c.children, [...base, i, 'children']) : []),
+/** Every `module:` in the tree that is a string (others are schema problems), with its config path. */
+export function moduleRefs(children: ChildrenView | undefined, base: ConfigPath = ['spec', 'children']): ModuleRef[] {
+  return (children ?? []).flatMap((c, i) => [
+    ...(c?.module !== undefined ? [{ path: [...base, i, 'module'], ref: c.module }] : []),
+    ...(c?.children ? moduleRefs(c.children, [...base, i, 'children']) : []),
   ]);
 }
 

@@ -63,6 +63,20 @@ export function problem(file: string, source: SourceDoc | undefined, path: Confi
   return { file, line, col, path: formatPath(path), message };
 }
 
+/**
+ * Merges the problems of successive phases (schema, rules, modules) so a field is reported once:
+ * a phase's problem at a path an earlier phase already reported is dropped.
+ */
+export function mergePhases(...phases: readonly (readonly ConfigProblem[])[]): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  const reported = new Set<string>();
+  for (const phase of phases) {
+    out.push(...phase.filter((p) => !reported.has(p.path)));
+    for (const p of phase) reported.add(p.path);
+  }
+  return out;
+}
+
 export function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {
   return problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
 }

@@ -1,58 +1,66 @@
 /**
- * Checks zod cannot express: a child is a worker (behaviour | module) or a supervisor
- * (children), never both or neither; worker-only and supervisor-only keys; unique sibling
- * ids; behaviour names known to the registry; params of behaviours that declare a schema.
+ * Checks zod cannot express, run on the tolerant view (view.ts) so they work even when the
+ * schema failed: a child is a worker (behaviour | module) or a supervisor (children), never both
+ * or neither; kind-only keys; unique sibling ids; known behaviour names; built-in params.
  */
 import type { z } from 'zod';
 import type { ConfigProblem } from '../shared/errors.js';
 import type { ConfigPath, SourceDoc } from './positions.js';
 import { issuesToProblems, problem } from './problems.js';
-import type { RawChild, RawSystemFile } from './schema.js';
+import type { ChildrenView } from './view.js';
 
 const WORKER_ONLY = ['behaviour', 'module', 'params', 'mailbox'] as const;
 const SUPERVISOR_ONLY = ['strategy', 'start', 'intensity'] as const;
 
+/** `raw` is the whole document (for the values named in params problems). */
 export function checkRules(
-  parsed: RawSystemFile,
+  raw: unknown,
+  children: ChildrenView | undefined,
   behaviours: ReadonlySet<string>,
   file: string,
   source: SourceDoc | undefined,
   paramsSchemas: ReadonlyMap<string, z.ZodType> = new Map(),
 ): ConfigProblem[] {
   const out: ConfigProblem[] = [];
-  const visit = (children: readonly RawChild[], base: ConfigPath) => {
+  const visit = (list: ChildrenView, base: ConfigPath) => {
     const seen = new Set<string>();
-    children.forEach((c, i) => {
+    list.forEach((c, i) => {
+      if (!c) return;
       const path = [...base, i];
-      if (seen.has(c.id)) out.push(problem(file, source, [...path, 'id'], `duplicate id "${c.id}" among siblings`));
-      seen.add(c.id);
-      const isWorker = c.behaviour !== undefined || c.module !== undefined;
-      if (c.behaviour !== undefined && c.module !== undefined) {
+      if (c.id !== undefined) {
+        if (seen.has(c.id)) out.push(problem(file, source, [...path, 'id'], `duplicate id "${c.id}" among siblings`));
+        seen.add(c.id);
+      }
+      const has = (key: string) => c.keys.has(key);
+      const isWorker = has('behaviour') || has('module');
+      const isSupervisor = has('children');
+      if (has('behaviour') && has('module')) {
         out.push(problem(file, source, [...path, 'module'], 'a worker has either behaviour or module, not both'));
       }
-      if (isWorker && c.children !== undefined) {
+      if (isWorker && isSupervisor) {
         out.push(problem(file, source, [...path, 'children'], 'a child is either a worker (behaviour or module) or a supervisor (children), not both'));
-      } else if (!isWorker && c.children === undefined) {
+      } else if (!isWorker && !isSupervisor) {
         out.push(problem(file, source, path, 'a child needs behaviour or module (a worker) or children (a supervisor)'));
       }
-      const misplaced = isWorker ? SUPERVISOR_ONLY : c.children !== undefined ? WORKER_ONLY : [];
+      const misplaced = isWorker ? SUPERVISOR_ONLY : isSupervisor ? WORKER_ONLY : [];
       for (const key of misplaced) {
-        if (c[key] !== undefined) out.push(problem(file, source, [...path, key], `"${key}" applies only to ${isWorker ? 'supervisors' : 'workers'}`, true));
+        if (has(key)) out.push(problem(file, source, [...path, key], `"${key}" applies only to ${isWorker ? 'supervisors' : 'workers'}`, true));
       }
       if (c.behaviour !== undefined && !behaviours.has(c.behaviour)) {
         const known = [...behaviours].sort().join(', ') || '(none registered)';
         out.push(problem(file, source, [...path, 'behaviour'], `unknown behaviour "${c.behaviour}"; known: ${known}`));
       }
       const schema = c.behaviour !== undefined ? paramsSchemas.get(c.behaviour) : undefined;
-      const checked = schema?.safeParse(c.params ?? {});
+      // Malformed params (present, not an object) are the schema's problem.
+      const checked = schema && (c.params !== undefined || !has('params')) ? schema.safeParse(c.params ?? {}) : undefined;
       if (checked && !checked.success) {
         const at = [...path, 'params'];
         const issues = checked.error.issues.map((issue) => ({ ...issue, path: [...at, ...issue.path] }));
-        out.push(...issuesToProblems(issues, parsed, file, source));
+        out.push(...issuesToProblems(issues, raw, file, source));
       }
       if (c.children) visit(c.children, [...path, 'children']);
     });
   };
-  visit(parsed.spec.children, ['spec', 'children']);
+  if (children) visit(children, ['spec', 'children']);
   return out;
 }

@@ -1,7 +1,7 @@
 /**
  * The config file schema (zod 4): strict objects everywhere (unknown keys are errors).
  * Worker and supervisor share one child shape so problems stay precise; which keys belong
- * to which kind is checked after parsing (see rules.ts). systems/schema.json is generated from this.
+ * to which kind is checked by rules.ts. systems/schema.json is generated from this.
  */
 import { z } from 'zod';
 

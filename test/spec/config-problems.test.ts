@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { problemsOf, withChildren } from './helpers.js';
+import { builtinBehaviours, builtinParams } from '../../src/system/builtins.js';
+import { problemsOf, problemsWith, withChildren } from './helpers.js';
 
 describe('config problems are positioned FILE:LINE:COL: path: message', () => {
   it.each([
@@ -36,14 +37,59 @@ describe('config problems are positioned FILE:LINE:COL: path: message', () => {
 
   it('reports every problem at once, in file order', async () => {
     const text = withChildren('    - id: a\n      behaviour: nope\n    - id: a\n      behaviour: counter\n      restart: sometimes\n      junk: 1\n');
-    const problems = await problemsOf(text);
-    // zod problems come first (the rules run only on a schema-valid document)
-    expect(problems).toEqual([
+    // schema problems do not hide the rules: all four, sorted by position
+    expect(await problemsOf(text)).toEqual([
+      'FILE:7:18: spec.children[0].behaviour: unknown behaviour "nope"; known: counter, gateway',
+      'FILE:8:11: spec.children[1].id: duplicate id "a" among siblings',
       'FILE:10:16: spec.children[1].restart: invalid value "sometimes"; expected one of permanent | transient | temporary',
       'FILE:11:7: spec.children[1].junk: unknown key "junk"',
     ]);
-    const rules = await problemsOf(withChildren('    - id: a\n      behaviour: nope\n    - id: a\n      behaviour: counter\n'));
-    expect(rules).toEqual(['FILE:7:18: spec.children[0].behaviour: unknown behaviour "nope"; known: counter, gateway', 'FILE:8:11: spec.children[1].id: duplicate id "a" among siblings']);
+  });
+
+  it('a schema problem does not hide rules and module problems (regression: loader stopped at the first failing phase)', async () => {
+    const text = withChildren(
+      [
+        '    - id: a',
+        '      behaviour: nope',
+        '    - id: persistence',
+        '      behaviour: persistence',
+        '      restart: sometimes',
+        '      params: { synchronous: fast }',
+        '    - id: b',
+        '      module: ./missing.mjs',
+        '',
+      ].join('\n'),
+    );
+    const names = Object.keys(builtinBehaviours());
+    const options = { behaviours: new Set(names), params: builtinParams(), env: { OVERSEER_ADMIN_PORT: 'http' } };
+    const problems = (await problemsWith(text, options)).map((p) => p.replace(/\S*\/missing\.mjs$/, 'DIR/missing.mjs'));
+    expect(problems).toEqual([
+      `FILE:7:18: spec.children[0].behaviour: unknown behaviour "nope"; known: ${[...names].sort().join(', ')}`,
+      'FILE:10:16: spec.children[1].restart: invalid value "sometimes"; expected one of permanent | transient | temporary',
+      'FILE:11:30: spec.children[1].params.synchronous: invalid value "fast"; expected one of full | normal',
+      'FILE:13:15: spec.children[2].module: module file not found: DIR/missing.mjs',
+      'env: OVERSEER_ADMIN_PORT: invalid port "http"; expected an integer 0-65535',
+    ]);
+  });
+
+  it('a field is reported once: no rules problem where the schema already reported one', async () => {
+    const text = withChildren('    - id: Bad_Id\n      behaviour: counter\n      strategy: sideways\n    - id: Bad_Id\n      behaviour: counter\n');
+    expect(await problemsOf(text)).toEqual([
+      'FILE:6:11: spec.children[0].id: invalid "Bad_Id": must match [a-z][a-z0-9-]* (lower case letters, digits, dashes)',
+      'FILE:8:17: spec.children[0].strategy: invalid value "sideways"; expected one of one_for_one | one_for_all | rest_for_one',
+      'FILE:9:11: spec.children[1].id: invalid "Bad_Id": must match [a-z][a-z0-9-]* (lower case letters, digits, dashes)',
+    ]);
+  });
+
+  it('the rules and module checks skip values the schema found malformed', async () => {
+    const text = withChildren('    - id: a\n      behaviour: 5\n    - id: b\n      module: 7\n    - id: c\n      children: none\n    - just-a-string\n    - id: d\n      behaviour: nope\n');
+    expect(await problemsOf(text)).toEqual([
+      'FILE:7:18: spec.children[0].behaviour: expected string, got number 5',
+      'FILE:9:15: spec.children[1].module: expected string, got number 7',
+      'FILE:11:17: spec.children[2].children: expected array, got string "none"',
+      'FILE:12:7: spec.children[3]: expected object, got string "just-a-string"',
+      'FILE:14:18: spec.children[4].behaviour: unknown behaviour "nope"; known: counter, gateway',
+    ]);
   });
 
   it('a YAML syntax error is positioned', async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, formatProblem } from '../../src/shared/errors.js';
-import { loadSpecFile } from '../../src/spec/index.js';
+import { loadSpecFile, type LoadOptions } from '../../src/spec/index.js';
 
 export const behaviours = new Set(['counter', 'gateway']);
 const fixtureModule = fileURLToPath(new URL('./fixtures/behaviours.mjs', import.meta.url));
@@ -19,9 +19,14 @@ export function writeConfig(text: string, name = 'system.yaml'): string {
 
 /** The formatted problems of a config text, with the temp path replaced by FILE. */
 export async function problemsOf(text: string, name?: string, env: Record<string, string> = {}): Promise<string[]> {
+  return problemsWith(text, { behaviours, env }, name);
+}
+
+/** The same with the caller's load options (other behaviours, params schemas). */
+export async function problemsWith(text: string, options: LoadOptions, name?: string): Promise<string[]> {
   const file = writeConfig(text, name);
   try {
-    await loadSpecFile(file, { behaviours, env });
+    await loadSpecFile(file, options);
   } catch (error) {
     if (error instanceof ConfigError) return error.problems.map((p) => formatProblem(p).replace(file, 'FILE'));
     throw error;

@@ -1,0 +1,48 @@
+/**
+ * A tolerant view of the raw `spec.children` tree, readable even when the schema failed: which
+ * keys each child has, and only those values the rules and module checks need that are of the
+ * right type. A malformed value is left out (the schema problem already names it).
+ */
+export interface ChildView {
+  /** Every key the child has (value not undefined), well-formed or not. */
+  readonly keys: ReadonlySet<string>;
+  /** Present only when a string. */
+  readonly id?: string;
+  /** Present only when a non-empty string (as the schema requires). */
+  readonly behaviour?: string;
+  readonly module?: string;
+  /** Present only when a plain object. */
+  readonly params?: Readonly<Record<string, unknown>>;
+  /** Present only when an array; indices are kept, an entry that is not an object is undefined. */
+  readonly children?: ChildrenView;
+}
+
+export type ChildrenView = readonly (ChildView | undefined)[];
+
+type PlainObject = Record<string, unknown>;
+
+const isObject = (v: unknown): v is PlainObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+const nonEmpty = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+
+/** The view of `raw.spec.children`, or undefined when there is no such array. */
+export function childrenView(raw: unknown): ChildrenView | undefined {
+  const spec = isObject(raw) ? raw.spec : undefined;
+  return isObject(spec) ? listView(spec.children) : undefined;
+}
+
+function listView(value: unknown): ChildrenView | undefined {
+  return Array.isArray(value) ? value.map((c: unknown) => (isObject(c) ? childView(c) : undefined)) : undefined;
+}
+
+function childView(c: PlainObject): ChildView {
+  const view: { -readonly [K in keyof ChildView]: ChildView[K] } = { keys: new Set(Object.keys(c).filter((k) => c[k] !== undefined)) };
+  if (typeof c.id === 'string') view.id = c.id;
+  const behaviour = nonEmpty(c.behaviour);
+  if (behaviour !== undefined) view.behaviour = behaviour;
+  const module = nonEmpty(c.module);
+  if (module !== undefined) view.module = module;
+  if (isObject(c.params)) view.params = c.params;
+  const children = listView(c.children);
+  if (children) view.children = children;
+  return view;
+}
