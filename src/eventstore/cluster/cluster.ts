@@ -1,13 +1,15 @@
 /**
  * The `cluster` behaviour: joins this node to the membership, announces it on the bus
  * (`node_joined`, `cluster_formed`, `leader_elected`), answers `{ type: 'members' }` with
- * the current view, and leaves (`node_left`) when it stops.
+ * the current view, and leaves (`node_left`) when it stops. Terms keep increasing across
+ * its restarts within one system (terms.ts).
  */
 import { fromCallback } from 'xstate';
 import { z } from 'zod';
 import { runtimeOf } from '../../system/context.js';
 import { refuseUnknown, respond, type ReplyTarget } from '../protocol.js';
 import { LocalMembership, type Membership } from './membership.js';
+import { nextTerm } from './terms.js';
 
 export const clusterParams = z
   .object({
@@ -22,7 +24,8 @@ export const cluster = fromCallback<ClusterRequest, unknown>(({ self, input, rec
   const rt = runtimeOf(self);
   clusterParams.parse(input ?? {});
   const node = rt.system.spec.node;
-  const membership: Membership = new LocalMembership();
+  // Terms outlive this incarnation: a restarted cluster actor must not elect in term 1 again.
+  const membership: Membership = new LocalMembership(() => nextTerm(rt.system));
   const view = membership.join(node);
   rt.publish({ type: 'node_joined', data: { node } });
   rt.publish({ type: 'cluster_formed', data: { members: [...view.members] } });

@@ -19,17 +19,25 @@ export interface Membership {
   view(): MembershipView;
 }
 
-/** One node, always its own leader in term 1. */
+/**
+ * One node, always its own leader. Each election takes the next term from `nextTerm`; the
+ * default counts from 1 in this instance, the cluster actor passes a counter that outlives it.
+ */
 export class LocalMembership implements Membership {
   private members: string[] = [];
   private leader: string | undefined;
   private term = 0;
+  private readonly nextTerm: () => number;
+
+  constructor(nextTerm?: () => number) {
+    this.nextTerm = nextTerm ?? (() => this.term + 1);
+  }
 
   join(node: string): MembershipView {
     if (!this.members.includes(node)) this.members.push(node);
     if (this.leader === undefined) {
       this.leader = node;
-      this.term += 1;
+      this.term = this.nextTerm();
     }
     return this.view();
   }
