@@ -6,7 +6,7 @@
 import { createActor, type AnyActorLogic, type AnyActorRef, type EventObject, type Snapshot } from 'xstate';
 import { newId } from '../shared/ids.js';
 import type { Clock, TimerHandle } from '../shared/clock.js';
-import { MailboxFullError, NotRunningError } from '../shared/errors.js';
+import { AskTargetExitedError, MailboxFullError, MessageDroppedError, NotRunningError } from '../shared/errors.js';
 import type { Shutdown, WorkerSpec } from '../spec/types.js';
 import { exitReasonOf, type ActorOutcome, type ExitReason } from './exit-reasons.js';
 import { READY_TAG, STOP_EVENT, traitsOf } from './logic-traits.js';
@@ -14,6 +14,7 @@ import { releaseAfterError } from './release.js';
 import { deliver } from './deliver.js';
 import { ChildState } from './child-state.js';
 import { BoundedQueue } from '../shared/bounded-queue.js';
+import { replyOf, type ReplyRef } from './reply.js';
 
 /** A message to an actor: an XState event, with any payload. */
 export type Message = EventObject & { readonly [key: string]: unknown };
@@ -22,7 +23,10 @@ export type { ActorStatus } from './child-state.js';
 
 /** What a cell reports to, implemented by its supervisor. */
 export interface CellHost {
+  /** The runtime's clock (stop deadlines): its timers never keep the process alive. */
   readonly clock: Clock;
+  /** The clock the XState actor gets (its `after:` delays keep the process alive, as in raw XState). */
+  readonly actorClock: Clock;
   /** The actor ended on its own (not by `stop`). Called once per incarnation. */
   onExit(cell: ActorCell, reason: ExitReason, error: unknown): void;
   onReadiness(cell: ActorCell, ready: boolean): void;
@@ -32,8 +36,17 @@ export interface CellHost {
   onCreated(cell: ActorCell, actor: AnyActorRef): void;
 }
 
-/** How this cell learns readiness: from the `ready` tag, from emits, or at start. */
-type ReadinessSource = 'start' | 'tag' | 'emit' | 'tag+emit';
+/**
+ * How this cell learns readiness: `on-start` (the spec says so, nothing can change it), ready
+ * at start but lost and regained by `not_ready` / `ready` emits, the `ready` tag, or emits.
+ */
+type ReadinessSource = 'on-start' | 'start+emit' | 'tag' | 'emit' | 'tag+emit';
+
+/** How the current incarnation is being made to exit by `exit()` (system.kill), if it is. */
+interface ForcedExit {
+  readonly reason: ExitReason;
+  readonly error: unknown;
+}
 
 export class ActorCell extends ChildState {
   readonly kind = 'worker' as const;
@@ -48,7 +61,10 @@ export class ActorCell extends ChildState {
   private dropReportScheduled = false;
   private stopWaiter: (() => void) | undefined;
   private stopTimer: TimerHandle | undefined;
-  private crashError: Error | undefined;
+  private forcedExit: ForcedExit | undefined;
+  /** Asks delivered to the current incarnation and not yet answered: failed if it exits. */
+  private inflight: ReplyRef[] | undefined;
+  private inflightLimit = 64;
   /** The last stop had to be forced (deadline passed, or brutal_kill). */
   forced = false;
   /** What the current incarnation reports about itself (runtimeOf(self).report), for status. */
@@ -82,9 +98,13 @@ export class ActorCell extends ChildState {
     return this.actor;
   }
 
-  /** Starts a fresh incarnation. A crash during start is reported through onExit like any other. */
+  /**
+   * Starts a fresh incarnation. A crash during start is reported through onExit like any other.
+   * Refuses (a runtime bug) while an incarnation is alive: one cell never runs two.
+   */
   start(): void {
-    const actor = createActor(this.logic, { input: this.spec.params, clock: this.host.clock });
+    if (this.actor !== undefined) throw new Error(`overseer: "${this.path}" started while incarnation ${this.instance ?? '?'} runs`);
+    const actor = createActor(this.logic, { input: this.spec.params, clock: this.host.actorClock });
     this.instance = newId();
     this.info = undefined;
     this.status = 'starting';
@@ -92,18 +112,19 @@ export class ActorCell extends ChildState {
     this.forced = false;
     this.actor = actor;
     const readiness = this.readinessSource();
-    actor.subscribe(new IncarnationObserver(this, actor, readiness === 'tag' || readiness === 'tag+emit'));
-    if (readiness === 'emit' || readiness === 'tag+emit') {
-      actor.on('ready', () => this.actor === actor && this.setReady(true));
-      actor.on('not_ready', () => this.actor === actor && this.setReady(false));
+    const observer = new IncarnationObserver(this, actor, readiness === 'tag' || readiness === 'tag+emit');
+    actor.subscribe(observer);
+    if (readiness !== 'tag' && readiness !== 'on-start') {
+      actor.on('ready', observer.onSignal);
+      actor.on('not_ready', observer.onSignal);
     }
     this.host.onCreated(this, actor);
     this.startedAt = this.host.clock.now();
     actor.start();
     if (this.actor !== actor) return; // crashed or finished during start
-    this.status = 'running';
-    if (readiness === 'start') this.setReady(true);
-    else if (readiness !== 'emit') this.onSnapshot(actor, actor.getSnapshot());
+    this.status = this.ready ? 'ready' : 'running'; // readiness may have come during start
+    if (readiness === 'on-start' || (readiness === 'start+emit' && !observer.signalled)) this.setReady(true);
+    else if (readiness !== 'emit' && readiness !== 'start+emit') this.onSnapshot(actor, actor.getSnapshot());
     if (this.actor !== actor) return; // readiness handlers may have stopped it
     if (this.mailbox !== undefined && this.mailbox.depth > 0) this.scheduleDrain();
     else this.direct = true;
@@ -127,12 +148,29 @@ export class ActorCell extends ChildState {
       throw new NotRunningError(`actor "${this.path}"`);
     }
     this.direct = false; // later sends queue behind this one
-    const result = (this.mailbox ??= new BoundedQueue(this.spec.mailbox.capacity, this.spec.mailbox.overflow)).offer(message);
+    const mailbox = (this.mailbox ??= new BoundedQueue(this.spec.mailbox.capacity, this.spec.mailbox.overflow));
+    const result = mailbox.offer(message);
     if (result !== 'queued') {
       this.scheduleDropReport();
       if (result === 'rejected') throw new MailboxFullError(this.path, this.spec.mailbox.capacity);
+      // An ask whose message is lost fails now instead of waiting for its timeout.
+      const lost = result === 'dropped_newest' ? message : mailbox.evicted;
+      mailbox.evicted = undefined;
+      if (lost !== undefined) replyOf(lost)?.fail(new MessageDroppedError(this.path, 'overflow'));
     }
     if (actor !== undefined) this.scheduleDrain();
+  }
+
+  /** `send` for an ask: the incarnation that takes the message is watched until it replies. */
+  sendAsk<R>(message: Message, reply: ReplyRef<R>): void {
+    if (this.direct && !this.busy) {
+      this.busy = true;
+      deliver(this.actor!, message);
+      this.busy = false;
+      if (!reply.settled) this.watch(reply as ReplyRef<unknown>);
+      return;
+    }
+    this.send(message);
   }
 
   /**
@@ -163,9 +201,17 @@ export class ActorCell extends ChildState {
 
   /** Fails the current incarnation (missed readiness deadline): stops it, reports an error exit. */
   crash(error: Error): void {
+    this.exit('error', error);
+  }
+
+  /**
+   * Makes the current incarnation exit now with `reason`, like Erlang's `exit(Pid, Reason)`:
+   * the actor is stopped and its supervisor sees that exit reason. No-op while stopping.
+   */
+  exit(reason: ExitReason, error?: unknown): void {
     const actor = this.actor;
     if (actor === undefined || this.stopWaiter) return;
-    this.crashError = error;
+    this.forcedExit = { reason, error };
     actor.stop();
   }
 
@@ -177,9 +223,9 @@ export class ActorCell extends ChildState {
     actor.stop();
   }
 
-  /** Drops queued messages (when the child is terminated for good); they count as dropped. */
+  /** Drops queued messages (when the child is terminated for good); they count as dropped, their asks fail. */
   clearMailbox(): number {
-    const n = this.mailbox?.clear() ?? 0;
+    const n = this.mailbox?.clear((m) => replyOf(m)?.fail(new MessageDroppedError(this.path, 'terminated'))) ?? 0;
     if (n > 0) this.scheduleDropReport();
     return n;
   }
@@ -191,10 +237,34 @@ export class ActorCell extends ChildState {
 
   private readinessSource(): ReadinessSource {
     const mode = this.spec.readiness.mode;
-    if (mode === 'on-start') return 'start';
+    if (mode === 'on-start') return 'on-start';
     const { hasReadyTag: tagged, emitsReady } = traitsOf(this.logic);
     if (mode === 'signal' || emitsReady) return tagged ? 'tag+emit' : 'emit';
-    return tagged ? 'tag' : 'start';
+    return tagged ? 'tag' : 'start+emit';
+  }
+
+  /** @internal A `ready` / `not_ready` emit of the current incarnation. */
+  onSignal(actor: AnyActorRef, ready: boolean): void {
+    if (this.actor === actor) this.setReady(ready);
+  }
+
+  private watch(reply: ReplyRef<unknown>): void {
+    const inflight = (this.inflight ??= []);
+    if (inflight.length >= this.inflightLimit) {
+      // Answered asks leave lazily: compact once they dominate (amortized O(1) per ask).
+      this.inflight = inflight.filter((r) => !r.settled);
+      this.inflightLimit = Math.max(64, this.inflight.length * 2);
+    }
+    this.inflight!.push(reply);
+  }
+
+  /** The incarnation ended: every ask it took and did not answer fails (like a monitor's DOWN). */
+  private failInflight(reason: ExitReason, error: unknown): void {
+    const inflight = this.inflight;
+    if (inflight === undefined) return;
+    this.inflight = undefined;
+    this.inflightLimit = 64;
+    for (const reply of inflight) if (!reply.settled) reply.fail(new AskTargetExitedError(this.path, reason, error));
   }
 
   /** @internal */
@@ -223,13 +293,16 @@ export class ActorCell extends ChildState {
       if (this.stopTimer !== undefined) this.host.clock.clearTimeout(this.stopTimer);
       this.stopTimer = undefined;
       this.status = 'stopped';
+      this.failInflight('shutdown', undefined);
       waiter();
       return;
     }
-    const crashed = this.crashError;
-    this.crashError = undefined;
-    if (crashed) this.host.onExit(this, 'error', crashed);
-    else this.host.onExit(this, exitReasonOf(outcome), error);
+    const forced = this.forcedExit;
+    this.forcedExit = undefined;
+    const reason = forced ? forced.reason : exitReasonOf(outcome);
+    const cause = forced ? forced.error : error;
+    this.failInflight(reason, cause);
+    this.host.onExit(this, reason, cause);
   }
 
   private scheduleDrain(): void {
@@ -246,7 +319,12 @@ export class ActorCell extends ChildState {
     if (actor === undefined || mailbox === undefined || this.status === 'stopping') return;
     this.busy = true;
     try {
-      for (let n = mailbox.depth; n > 0 && this.actor === actor; n--) deliver(actor, mailbox.shift()!);
+      for (let n = mailbox.depth; n > 0 && this.actor === actor; n--) {
+        const message = mailbox.shift()!;
+        deliver(actor, message);
+        const reply = replyOf(message);
+        if (reply !== undefined && !reply.settled) this.watch(reply);
+      }
     } finally {
       this.busy = false;
     }
@@ -276,6 +354,8 @@ export class ActorCell extends ChildState {
  */
 class IncarnationObserver {
   readonly next: ((snapshot: Snapshot<unknown>) => void) | undefined;
+  /** A readiness emit came (possibly during start, before the cell would mark it ready). */
+  signalled = false;
 
   constructor(
     private readonly cell: ActorCell,
@@ -284,6 +364,12 @@ class IncarnationObserver {
   ) {
     this.next = trackTags ? (snapshot) => cell.onSnapshot(actor, snapshot) : undefined;
   }
+
+  /** One listener for both `ready` and `not_ready` emits. */
+  readonly onSignal = (event: EventObject): void => {
+    this.signalled = true;
+    this.cell.onSignal(this.actor, event.type === 'ready');
+  };
 
   error(err: unknown): void {
     releaseAfterError(this.actor);

@@ -13,6 +13,8 @@ export interface Expirable {
   /** Answered or failed already: its deadline no longer matters. */
   readonly settled: boolean;
   expire(): void;
+  /** Settles with `error` (the system stopped). */
+  fail(error: Error): void;
 }
 
 /** One timeout value's entries, in deadline order (a FIFO with a moving head). */
@@ -63,7 +65,7 @@ export class Deadlines {
 
   constructor(private readonly clock: Clock) {}
 
-  /** Expires `item` after `timeoutMs` unless it has settled by then. */
+  /** Expires `item` after `timeoutMs` (Infinity: never, but failAll still reaches it) unless it has settled by then. */
   add(item: Expirable, timeoutMs: number): void {
     const at = this.clock.now() + timeoutMs;
     item.deadline = at;
@@ -71,6 +73,21 @@ export class Deadlines {
     if (lane === undefined) this.lanes.set(timeoutMs, (lane = new Lane()));
     lane.push(item);
     if (at < this.armedFor) this.arm(at);
+  }
+
+  /** Fails every entry still waiting (the system stops: no ask may hang). */
+  failAll(error: () => Error): void {
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.armedFor = Infinity;
+    const lanes = [...this.lanes.values()];
+    this.lanes.clear();
+    for (const lane of lanes) {
+      for (let item = lane.first(); item !== undefined; item = lane.first()) {
+        lane.shift();
+        item.fail(error());
+      }
+    }
   }
 
   private arm(at: number): void {

@@ -62,7 +62,7 @@ export class ReplyRef<R = unknown> implements Expirable {
       this.onAbort = () => this.fail(new AskAbortedError(this.path, signal.reason));
       signal.addEventListener('abort', this.onAbort, { once: true });
     }
-    if (Number.isFinite(this.timeoutMs)) deadlines.add(this, this.timeoutMs);
+    deadlines.add(this, this.timeoutMs); // an Infinity lane never fires; it lets stop() reach every ask
   }
 
   /** @internal The deadline passed. */
@@ -91,6 +91,12 @@ export interface AskOptions {
 
 export const DEFAULT_ASK_TIMEOUT_MS = 5000;
 
+/** The `replyTo` of a message, when it came from `ask` (the cell watches these for its exit). */
+export function replyOf(message: EventObject): ReplyRef | undefined {
+  const replyTo = (message as { replyTo?: unknown }).replyTo;
+  return replyTo instanceof ReplyRef ? replyTo : undefined;
+}
+
 /**
  * Sends `message` with a fresh `replyTo` through `deliver` and resolves with the first reply.
  * `deliver` throws synchronously when the message cannot be sent (unknown path, full mailbox).
@@ -100,14 +106,14 @@ export function ask<R>(
   message: EventObject,
   options: AskOptions,
   deadlines: Deadlines,
-  deliver: (message: EventObject & { replyTo: ReplyRef<R> }) => void,
+  deliver: (message: EventObject & { replyTo: ReplyRef<R> }, replyTo: ReplyRef<R>) => void,
 ): Promise<R> {
   return new Promise<R>((resolve, reject) => {
     const replyTo = new ReplyRef<R>(path, options.timeoutMs ?? DEFAULT_ASK_TIMEOUT_MS, resolve, reject);
     replyTo.arm(deadlines, options.signal);
     if (replyTo.settled) return;
     try {
-      deliver(withField(message, 'replyTo', replyTo));
+      deliver(withField(message, 'replyTo', replyTo), replyTo);
     } catch (error) {
       replyTo.fail(error as Error);
     }

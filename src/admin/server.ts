@@ -29,6 +29,9 @@ const ROUTES: Record<string, Handler> = {
   '/events': events,
 };
 
+/** Routes that answer about one actor at `/route/PATH`. */
+const TAKES_SUBPATH = new Set(['/readyz', '/status']);
+
 export function handle(view: AdminView, req: IncomingMessage, res: ServerResponse): void {
   // Probes are polled constantly: split the target by hand rather than build a WHATWG URL.
   let raw = req.url ?? '/';
@@ -52,7 +55,7 @@ export function handle(view: AdminView, req: IncomingMessage, res: ServerRespons
   }
   const route = ROUTES[base];
   if (!route) return sendProblem(res, 404, 'not_found', `no admin endpoint at ${url.pathname}`, { endpoints: Object.keys(ROUTES) });
-  if (subpath && base !== '/readyz') return sendProblem(res, 404, 'not_found', `no admin endpoint at ${url.pathname}`);
+  if (subpath && !TAKES_SUBPATH.has(base)) return sendProblem(res, 404, 'not_found', `no admin endpoint at ${url.pathname}`);
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('allow', 'GET, HEAD');
     return sendProblem(res, 405, 'method_not_allowed', `${req.method} is not allowed on ${base}; use GET`);

@@ -15,6 +15,8 @@ export interface AdminView {
   /** The system is stopping (SIGTERM received): readiness is gone even before events say so. */
   stopping(): boolean;
   status(): StatusNode;
+  /** The subtree at `path`, `depth` levels deep (undefined = all); undefined for an unknown path. */
+  statusAt?(path: string, depth?: number): StatusNode | undefined;
   /** Restarts of this path within its supervisor's intensity window. */
   recentRestarts(path: string): number;
   readonly events: EventBus;

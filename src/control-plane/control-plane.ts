@@ -8,9 +8,9 @@ import type { EventEnvelope } from '../events/catalogue.js';
 import { listenAdmin, type AdminServer } from '../admin/server.js';
 import type { AdminView } from '../admin/view.js';
 import { runtimeOf } from '../system/context.js';
-import { initialReadiness, reduceReadiness } from './readiness-model.js';
+import { expectPath, forgetPath, initialReadiness, reduceReadiness } from './readiness-model.js';
 import { RuntimeMetrics } from './metrics.js';
-import { readyPaths, requiredPaths } from './required.js';
+import { readyPaths } from './required.js';
 
 export const CONTROL_PLANE_ID = 'control-plane';
 
@@ -20,10 +20,11 @@ export const controlPlane = fromCallback<ControlPlaneEvent>(({ self, emit, recei
   const rt = runtimeOf(self);
   const system = rt.system;
   const { spec, events: bus } = system;
-  const expected = requiredPaths(spec.root).filter((p) => p !== rt.path);
+  // From the live tree, not the static spec: a restarted control plane sees dynamic children too.
+  const expected = system.requiredPaths().filter((p) => p !== rt.path);
   let state = initialReadiness(spec.node, expected, readyPaths(system.status()));
   const metrics = new RuntimeMetrics(() => system.status(), bus, () => state.systemReady && !system.stopping);
-  const publish = (event: { type: string; data: unknown }) => bus.publish({ ...event, source: rt.path });
+  const publish = (event: { type: string; data: unknown }) => bus.publishRuntime({ ...event, source: rt.path });
 
   const subscription = bus.subscribe('control-plane', {
     mode: 'critical',
@@ -31,11 +32,19 @@ export const controlPlane = fromCallback<ControlPlaneEvent>(({ self, emit, recei
     lateJoin: true,
     handler: (event: EventEnvelope) => {
       metrics.observe(event);
-      const next = reduceReadiness(state, event);
+      const next = membershipChange(event) ?? reduceReadiness(state, event);
       state = next.state;
       for (const e of next.emit) publish(e);
     },
   });
+  /** Required actors join and leave the expected set as the live tree changes. */
+  const membershipChange = (event: EventEnvelope) => {
+    const path = (event.data as { path?: string }).path;
+    if (path === undefined || path === rt.path) return undefined;
+    if (event.type === 'child_started' && system.isRequired(path)) return expectPath(state, path);
+    if (event.type === 'child_deleted') return forgetPath(state, path);
+    return undefined;
+  };
   bus.start(); // replays what the tree published while starting, then goes live
   if (!system.initialized) {
     // Once per system: a restarted control plane rebuilds its model silently from the tree.
@@ -54,6 +63,7 @@ export const controlPlane = fromCallback<ControlPlaneEvent>(({ self, emit, recei
     readiness: () => state,
     stopping: () => system.stopping,
     status: () => system.status(),
+    statusAt: (path, depth) => system.statusAt(path, depth),
     recentRestarts: (path) => system.recentRestarts(path),
     events: bus,
     metrics: () => metrics.render(),

@@ -54,6 +54,29 @@ export function reduceReadiness(state: ReadinessState, event: EventEnvelope): { 
   }
 }
 
+/** A required actor joined the live tree (started at run time): readiness now waits for it too. */
+export function expectPath(state: ReadinessState, path: string): { state: ReadinessState; emit: Emitted[] } {
+  if (state.expected.includes(path) || state.stopping) return { state, emit: [] };
+  const next = { ...state, expected: [...state.expected, path], reasons: new Map(state.reasons).set(path, 'starting'), systemReady: false };
+  if (!state.systemReady) return { state: next, emit: [] };
+  return { state: next, emit: [{ type: 'system_degraded', data: { missingSystems: missingOf(next) } }] };
+}
+
+/** A required actor left the live tree (deleted, or a temporary child that ended): nobody waits for it. */
+export function forgetPath(state: ReadinessState, path: string): { state: ReadinessState; emit: Emitted[] } {
+  if (!state.expected.includes(path)) return { state, emit: [] };
+  const ready = new Set(state.ready);
+  ready.delete(path);
+  const reasons = new Map(state.reasons);
+  reasons.delete(path);
+  const next = { ...state, expected: state.expected.filter((p) => p !== path), ready, reasons };
+  if (state.systemReady || state.stopping || missingOf(next).length > 0) return { state: next, emit: [] };
+  return {
+    state: { ...next, systemReady: true },
+    emit: [{ type: 'system_ready', data: { readySystems: next.expected.filter((p) => ready.has(p)), node: state.node } }],
+  };
+}
+
 function onReady(state: ReadinessState, path: string): { state: ReadinessState; emit: Emitted[] } {
   if (!state.expected.includes(path) || state.ready.has(path) || state.stopping) return { state, emit: [] };
   const ready = new Set(state.ready).add(path);

@@ -5,7 +5,8 @@
  */
 import { systemClock, type Clock } from '../shared/clock.js';
 import { silentLogger, type Logger } from '../shared/logger.js';
-import type { EventEnvelope, EventInput } from './catalogue.js';
+import { isLifecycleType, type EventEnvelope, type EventInput } from './catalogue.js';
+import { ReservedEventError } from '../shared/errors.js';
 import { DropReporter } from './drop-reporter.js';
 import { Envelope } from './envelope.js';
 import { RecentEvents, type RecentQuery } from './recent-events.js';
@@ -52,7 +53,7 @@ export class EventBus {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger();
     this.recentEvents = new RecentEvents(options.ringSize ?? 1000);
-    this.drops = new DropReporter(this.clock, options.dropEventIntervalMs ?? 1000, (e) => this.publish(e));
+    this.drops = new DropReporter(this.clock, options.dropEventIntervalMs ?? 1000, (e) => this.publishRuntime(e));
   }
 
   get started(): boolean {
@@ -60,10 +61,17 @@ export class EventBus {
   }
 
   /**
-   * Publishes an event; returns how many subscribers took it (0 before start()).
+   * Publishes an event; returns how many subscribers took it (0 before start()). Lifecycle
+   * types (`subsystem_ready`, `child_*`, `system_*`, …) are refused with ReservedEventError.
    * @example bus.publish({ type: 'order_placed', data: { id: 7 } })
    */
   publish(input: PublishInput): number {
+    if (isLifecycleType(input.type)) throw new ReservedEventError(input.type);
+    return this.publishRuntime(input);
+  }
+
+  /** @internal Publishes a lifecycle event (categories system, supervisor): the runtime's own path. */
+  publishRuntime(input: PublishInput): number {
     const event = new Envelope(
       input.type,
       input.category,

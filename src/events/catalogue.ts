@@ -23,7 +23,10 @@ export interface RuntimeEventData {
   child_started: { path: string; instance: string };
   child_exited: { path: string; reason: ExitReason; error?: string; forced?: boolean };
   child_restarting: { path: string; attempt: number; delayMs: number };
-  restart_intensity_exceeded: { supervisor: string; restarts: number; periodMs: number };
+  /** `child` is the one whose exit tripped it; `restarts` the count in the window, over `maxRestarts`. */
+  restart_intensity_exceeded: { supervisor: string; child: string; restarts: number; maxRestarts: number; periodMs: number; error?: string };
+  /** A child left its supervisor for good: deleteChild, a temporary child that exited, a dynamic child dropped by a restart. */
+  child_deleted: { path: string };
   messages_dropped: { path: string; count: number; policy: string };
   // cluster
   node_joined: { node: string };
@@ -53,6 +56,7 @@ export const EVENT_CATEGORIES: { readonly [T in RuntimeEventType]: EventCategory
   child_exited: 'supervisor',
   child_restarting: 'supervisor',
   restart_intensity_exceeded: 'supervisor',
+  child_deleted: 'supervisor',
   messages_dropped: 'supervisor',
   node_joined: 'cluster',
   node_left: 'cluster',
@@ -92,6 +96,12 @@ export interface EventInput<T extends string = string, D = unknown> {
   readonly category?: string;
   readonly source?: string;
   readonly data?: D;
+}
+
+/** Lifecycle events: only the runtime publishes these (a user publish is refused). */
+export function isLifecycleType(type: string): boolean {
+  const category = CATEGORY_BY_TYPE.get(type);
+  return category === 'system' || category === 'supervisor';
 }
 
 /** Narrowing helper: `isEvent(e, 'system_ready')` types `e.data`. */

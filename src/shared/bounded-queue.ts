@@ -17,6 +17,8 @@ export class BoundedQueue<T> {
   private size = 0;
   /** Messages lost to overflow since creation (drop_newest, drop_oldest and reject alike). */
   dropped = 0;
+  /** The message the last `dropped_oldest` offer evicted (so its sender can be told). */
+  evicted: T | undefined;
 
   constructor(
     readonly capacity: number,
@@ -32,7 +34,7 @@ export class BoundedQueue<T> {
       this.dropped++;
       if (this.policy === 'drop_newest') return 'dropped_newest';
       if (this.policy === 'reject') return 'rejected';
-      this.shift(); // drop_oldest: make room by evicting the head
+      this.evicted = this.shift(); // drop_oldest: make room by evicting the head
       this.push(message);
       return 'dropped_oldest';
     }
@@ -51,9 +53,10 @@ export class BoundedQueue<T> {
     return message;
   }
 
-  /** Drops every queued message (they count as dropped) and returns how many there were. */
-  clear(): number {
+  /** Drops every queued message (they count as dropped), each passed to `onDropped`; returns how many there were. */
+  clear(onDropped?: (message: T) => void): number {
     const n = this.size;
+    if (onDropped) for (let m = this.shift(); m !== undefined; m = this.shift()) onDropped(m);
     this.dropped += n;
     this.slots = null;
     this.head = 0;

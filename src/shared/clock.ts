@@ -27,3 +27,13 @@ export const systemClock: Clock = {
   },
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
+
+/**
+ * The real clock for users' actors (XState `after:` delays): their timers keep the process
+ * alive exactly as under raw XState. Only the runtime's own timers are unref'd.
+ */
+export const actorClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};

@@ -8,11 +8,18 @@ export type ErrorCode =
   | 'OVERSEER_ERR_CONFIG'
   | 'OVERSEER_ERR_UNKNOWN_ACTOR'
   | 'OVERSEER_ERR_NOT_A_SUPERVISOR'
-  | 'OVERSEER_ERR_CHILD_EXISTS'
+  | 'OVERSEER_ERR_ALREADY_STARTED'
+  | 'OVERSEER_ERR_ALREADY_PRESENT'
   | 'OVERSEER_ERR_CHILD_RUNNING'
+  | 'OVERSEER_ERR_CHILD_RESTARTING'
+  | 'OVERSEER_ERR_START_FAILED'
   | 'OVERSEER_ERR_MAILBOX_FULL'
+  | 'OVERSEER_ERR_MESSAGE_DROPPED'
   | 'OVERSEER_ERR_ASK_TIMEOUT'
   | 'OVERSEER_ERR_ASK_ABORTED'
+  | 'OVERSEER_ERR_ASK_TARGET_EXITED'
+  | 'OVERSEER_ERR_RESERVED_EVENT'
+  | 'OVERSEER_ERR_READINESS_TIMEOUT'
   | 'OVERSEER_ERR_NOT_RUNNING'
   | 'OVERSEER_ERR_INTENSITY'
   | 'OVERSEER_ERR_READY_TIMEOUT'
@@ -71,16 +78,45 @@ export class NotASupervisorError extends OverseerError {
   }
 }
 
-export class ChildExistsError extends OverseerError {
-  constructor(readonly path: string) {
-    super('OVERSEER_ERR_CHILD_EXISTS', `a child already exists at "${path}"`);
+/** startChild with an id already in use; `running` tells OTP's `already_started` from `already_present`. */
+export abstract class ChildExistsError extends OverseerError {
+  constructor(code: 'OVERSEER_ERR_ALREADY_STARTED' | 'OVERSEER_ERR_ALREADY_PRESENT', readonly path: string, readonly running: boolean) {
+    super(code, running ? `child "${path}" is already started` : `child "${path}" is already present (not running); restartChild or deleteChild it first`);
   }
 }
 
-/** deleteChild on a child that is still running (OTP: `{error, running}`). */
+/** startChild of an id whose child runs (OTP: `{error, {already_started, Pid}}`). */
+export class ChildAlreadyStartedError extends ChildExistsError {
+  constructor(path: string) {
+    super('OVERSEER_ERR_ALREADY_STARTED', path, true);
+  }
+}
+
+/** startChild of an id whose child exists but does not run (OTP: `{error, already_present}`). */
+export class ChildAlreadyPresentError extends ChildExistsError {
+  constructor(path: string) {
+    super('OVERSEER_ERR_ALREADY_PRESENT', path, false);
+  }
+}
+
+/** restartChild or deleteChild of a running child (OTP: `{error, running}`). */
 export class ChildRunningError extends OverseerError {
   constructor(readonly path: string) {
     super('OVERSEER_ERR_CHILD_RUNNING', `child "${path}" is running; terminate it first`);
+  }
+}
+
+/** restartChild or deleteChild of a child waiting for its restart (OTP: `{error, restarting}`). */
+export class ChildRestartingError extends OverseerError {
+  constructor(readonly path: string) {
+    super('OVERSEER_ERR_CHILD_RESTARTING', `child "${path}" is waiting to restart (backoff)`);
+  }
+}
+
+/** A child crashed during its start (OTP: `failed_to_start_child`); `cause` is its error. */
+export class ChildStartError extends OverseerError {
+  constructor(readonly path: string, cause: unknown) {
+    super('OVERSEER_ERR_START_FAILED', `child "${path}" failed to start: ${messageOf(cause)}`, { cause });
   }
 }
 
@@ -88,6 +124,20 @@ export class ChildRunningError extends OverseerError {
 export class MailboxFullError extends OverseerError {
   constructor(readonly path: string, readonly capacity: number) {
     super('OVERSEER_ERR_MAILBOX_FULL', `mailbox of "${path}" is full (capacity ${capacity})`);
+  }
+}
+
+/** A message lost before its actor saw it: mailbox overflow, or the child was terminated. */
+export class MessageDroppedError extends OverseerError {
+  constructor(readonly path: string, readonly reason: 'overflow' | 'terminated') {
+    super('OVERSEER_ERR_MESSAGE_DROPPED', reason === 'overflow' ? `message to "${path}" dropped: mailbox full` : `message to "${path}" dropped: the child was terminated`);
+  }
+}
+
+/** The actor an ask was delivered to exited without replying (like a monitor in gen_server:call). */
+export class AskTargetExitedError extends OverseerError {
+  constructor(readonly path: string, readonly reason: string, cause?: unknown) {
+    super('OVERSEER_ERR_ASK_TARGET_EXITED', `"${path}" exited (${reason}) before replying`, cause === undefined ? undefined : { cause });
   }
 }
 
@@ -105,18 +155,43 @@ export class AskAbortedError extends OverseerError {
 
 /** The system (or the target) is not running: stopped, or not started yet. */
 export class NotRunningError extends OverseerError {
-  constructor(what: string) {
+  constructor(readonly what: string) {
     super('OVERSEER_ERR_NOT_RUNNING', `${what} is not running`);
   }
 }
 
-/** A supervisor exceeded its restart intensity and gave up (escalates to its parent). */
+/**
+ * A supervisor exceeded its restart intensity and gave up: it exits with reason `shutdown`
+ * (escalation, as OTP). Names the child whose exit tripped it; `cause` is that child's error.
+ */
 export class RestartIntensityError extends OverseerError {
-  constructor(readonly supervisor: string, readonly restarts: number, readonly periodMs: number) {
+  constructor(
+    readonly supervisor: string,
+    readonly child: string,
+    readonly restarts: number,
+    readonly maxRestarts: number,
+    readonly periodMs: number,
+    cause?: unknown,
+  ) {
     super(
       'OVERSEER_ERR_INTENSITY',
-      `supervisor "${supervisor}" exceeded ${restarts} restarts in ${periodMs} ms and gave up`,
+      `supervisor "${supervisor}" gave up: ${restarts} restarts in ${periodMs} ms exceed maxRestarts ${maxRestarts} (last exit: "${child}"${cause === undefined ? '' : `: ${messageOf(cause)}`})`,
+      cause === undefined ? undefined : { cause },
     );
+  }
+}
+
+/** A child missed its readiness deadline; it is failed and the exit counts as a crash. */
+export class ReadinessTimeoutError extends OverseerError {
+  constructor(readonly path: string, readonly timeoutMs: number) {
+    super('OVERSEER_ERR_READINESS_TIMEOUT', `readiness_timeout: "${path}" not ready within ${timeoutMs} ms`);
+  }
+}
+
+/** Lifecycle events (categories system and supervisor) are the runtime's to publish. */
+export class ReservedEventError extends OverseerError {
+  constructor(readonly type: string) {
+    super('OVERSEER_ERR_RESERVED_EVENT', `"${type}" is a runtime lifecycle event; only the runtime publishes it`);
   }
 }
 
@@ -166,4 +241,8 @@ export class RequestAbortedError extends OverseerError {
   ) {
     super('OVERSEER_ERR_REQUEST_ABORTED', `request "${requestType}" was aborted`, { cause });
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

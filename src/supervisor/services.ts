@@ -11,7 +11,10 @@ import type { Supervisor } from './supervisor.js';
 export type Child = ActorCell | Supervisor;
 
 export interface SupervisorServices {
+  /** The runtime's clock: backoff, deadlines. Its timers never keep the process alive. */
   readonly clock: Clock;
+  /** The clock handed to XState actors: their delays keep the process alive, as in raw XState. */
+  readonly actorClock: Clock;
   /** [0, 1), for backoff jitter; injectable so tests can pin it. */
   readonly random: () => number;
   publish<T extends RuntimeEventType>(type: T, source: string, data: RuntimeEventData[T]): void;

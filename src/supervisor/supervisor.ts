@@ -7,27 +7,67 @@ import { newId } from '../shared/ids.js';
 import { ActorCell } from '../actors/cell.js';
 import { ChildState, type ActorStatus } from '../actors/child-state.js';
 import { shouldRestart, type ExitReason } from '../actors/exit-reasons.js';
-import { ChildExistsError, ChildRunningError, RestartIntensityError, UnknownActorError } from '../shared/errors.js';
-import type { TimerHandle } from '../shared/clock.js';
+import {
+  ChildAlreadyPresentError,
+  ChildAlreadyStartedError,
+  ChildRestartingError,
+  ChildRunningError,
+  ChildStartError,
+  ReadinessTimeoutError,
+  RestartIntensityError,
+  UnknownActorError,
+} from '../shared/errors.js';
 import type { ChildSpec, Shutdown, SupervisorSpec } from '../spec/types.js';
 import { BackoffState, backoffDelay } from './backoff.js';
 import { RestartWindow } from './intensity.js';
+import { PendingRestarts } from './pending-restarts.js';
 import { ReadinessGate } from './readiness-gate.js';
 import type { Child, SupervisorParent, SupervisorServices } from './services.js';
 import { stopWithin } from './shutdown.js';
 import { STRATEGIES } from './strategies/index.js';
 import { OpQueue } from './op-queue.js';
 
-/** Readiness missed its deadline: the child is failed and this counts as a crash. */
-export class ReadinessTimeoutError extends Error {
-  constructor(path: string, timeoutMs: number) {
-    super(`readiness_timeout: "${path}" not ready within ${timeoutMs} ms`);
-    this.name = 'ReadinessTimeoutError';
-  }
+/** How one incarnation of a child ended. */
+interface Exit {
+  readonly reason: ExitReason;
+  readonly error: unknown;
 }
 
+/** A restart the strategy planned: who starts again, after how long. */
+interface PlannedRestart {
+  readonly start: readonly string[];
+  readonly delayMs: number;
+}
+
+/** One row of `which_children`. */
+export interface ChildInfo {
+  id: string;
+  path: string;
+  type: 'worker' | 'supervisor';
+  status: ActorStatus;
+  instance: string | null;
+}
+
+/** `count_children`: specs, running ones, and specs by kind. */
+export interface ChildCounts {
+  specs: number;
+  active: number;
+  supervisors: number;
+  workers: number;
+}
+
+/** Started or waiting to (re)start: what counts against readiness and what `terminate` stops. */
 const isLive = (c: Child): boolean =>
   c.status === 'starting' || c.status === 'running' || c.status === 'ready' || c.status === 'backoff';
+
+/** What a child is after an exit that is not followed by a restart. */
+function finalStatus(exit: Exit): ActorStatus {
+  if (exit.reason === 'normal') return 'completed';
+  return exit.reason === 'error' || exit.error instanceof RestartIntensityError ? 'failed' : 'stopped';
+}
+
+/** An incarnation exists and has not finished stopping. */
+const isRunning = (c: Child): boolean => c.running || c.status === 'stopping';
 
 export class Supervisor extends ChildState implements SupervisorParent {
   readonly kind = 'supervisor' as const;
@@ -37,9 +77,18 @@ export class Supervisor extends ChildState implements SupervisorParent {
   private readonly backoffs = new Map<string, BackoffState>();
   /** Each child's restarts within the intensity period, for "restarts in the window" health checks. */
   private readonly restartWindows = new Map<string, RestartWindow>();
-  private readonly pending = new Map<string, TimerHandle>();
+  private readonly pending: PendingRestarts;
   private readonly gate: ReadinessGate;
   private readonly ops: OpQueue;
+  /** Live children that are not ready: this supervisor is ready when none are (O(1) per change). */
+  private readonly blocking = new Set<Child>();
+  /** The child whose exit the running start loop handles itself (a failure to start). */
+  private claimed: Child | undefined;
+  private claimedExit: Exit | undefined;
+  /** Its own start operation runs: giving up now rejects start() instead of reporting an exit. */
+  private inStart = false;
+  /** From start() until it stops, gives up or exits (its status may say `starting` while it waits to restart). */
+  private live = false;
   /** Bumped on every start and stop: operations from an older generation give up. */
   private gen = 0;
 
@@ -53,19 +102,25 @@ export class Supervisor extends ChildState implements SupervisorParent {
     this.window = new RestartWindow(spec.intensity);
     this.gate = new ReadinessGate(services.clock, (child) => this.missedDeadline(child));
     this.ops = new OpQueue((error) => services.internalError(this.path, error));
+    this.pending = new PendingRestarts(services.clock, (id) => this.leftBackoff(id));
+    this.buildChildren(); // the whole configured tree exists (stopped) before anything starts
   }
 
   get id(): string {
     return this.spec.id;
   }
 
-  /** Started (or starting) and not yet exited or stopping. */
+  /** Started (or starting) and not yet exited or stopping: an incarnation is alive. */
   get running(): boolean {
-    return this.status === 'starting' || this.status === 'running' || this.status === 'ready';
+    return this.live;
   }
 
   get clock() {
     return this.services.clock;
+  }
+
+  get actorClock() {
+    return this.services.actorClock;
   }
 
   /** Children in start order. */
@@ -77,6 +132,22 @@ export class Supervisor extends ChildState implements SupervisorParent {
     return this.children.get(id);
   }
 
+  /** `which_children`: every child in start order. */
+  describeChildren(): ChildInfo[] {
+    return this.list().map((c) => ({ id: c.id, path: c.path, type: c.kind, status: c.status, instance: isRunning(c) ? (c.instance ?? null) : null }));
+  }
+
+  /** `count_children`. */
+  countChildren(): ChildCounts {
+    let active = 0;
+    let supervisors = 0;
+    for (const child of this.children.values()) {
+      if (isRunning(child)) active++;
+      if (child.kind === 'supervisor') supervisors++;
+    }
+    return { specs: this.children.size, active, supervisors, workers: this.children.size - supervisors };
+  }
+
   /** Restarts of one child within this supervisor's intensity period (for /health). */
   recentRestarts(id: string): number {
     return this.restartWindows.get(id)?.count(this.services.clock.now()) ?? 0;
@@ -84,8 +155,12 @@ export class Supervisor extends ChildState implements SupervisorParent {
 
   // ---- lifecycle, as seen by the parent -------------------------------------------------
 
-  /** (Re)starts with the children of the spec (dynamic children do not survive, as in OTP). */
+  /**
+   * (Re)starts with the children of the spec (dynamic children do not survive, as in OTP).
+   * Rejects with RestartIntensityError when the supervisor gives up during its start.
+   */
   start(): Promise<void> {
+    if (this.running) return Promise.reject(new Error(`overseer: supervisor "${this.path}" started while running`));
     const gen = ++this.gen;
     this.instance = newId();
     this.status = 'starting';
@@ -93,7 +168,15 @@ export class Supervisor extends ChildState implements SupervisorParent {
     this.startedAt = this.services.clock.now();
     this.window = new RestartWindow(this.spec.intensity);
     this.buildChildren();
-    return this.ops.run(() => this.startChildren([...this.order], gen, false));
+    this.live = true;
+    this.inStart = true;
+    return this.ops.run(async () => {
+      try {
+        await this.startChildren([...this.order], gen, false);
+      } finally {
+        if (gen === this.gen) this.inStart = false;
+      }
+    });
   }
 
   /** Stops every child in reverse start order, within `shutdown`. Never reports an exit. */
@@ -110,22 +193,45 @@ export class Supervisor extends ChildState implements SupervisorParent {
     for (const child of this.list().reverse()) child.kill();
   }
 
+  /**
+   * Exits now with `reason`, like Erlang's `exit(SupPid, Reason)`: its children stop (all
+   * at once when `brutal`, else in reverse order within their shutdown), then its parent
+   * sees the exit and applies this supervisor's restart type.
+   */
+  async exit(reason: ExitReason, error: unknown, brutal: boolean): Promise<void> {
+    if (!this.running) return;
+    const gen = this.gen;
+    this.halt('stopping');
+    if (brutal) for (const child of this.list().reverse()) child.kill();
+    await this.stopAll();
+    if (gen + 1 !== this.gen) return; // stopped by our parent meanwhile
+    this.status = reason === 'normal' ? 'completed' : reason === 'error' ? 'failed' : 'stopped';
+    this.parent.onExit(this, reason, error);
+  }
+
   // ---- dynamic children -----------------------------------------------------------------
 
+  /** Adds and starts a child; a child that crashes during its start is not kept (OTP). */
   startChild(spec: ChildSpec): Promise<Child> {
     return this.ops.run(async () => {
-      if (this.children.has(spec.id)) throw new ChildExistsError(`${this.path}/${spec.id}`);
+      const existing = this.children.get(spec.id);
+      if (existing) throw isRunning(existing) ? new ChildAlreadyStartedError(existing.path) : new ChildAlreadyPresentError(existing.path);
       const child = this.create(spec);
       this.order.push(spec.id);
-      await this.launch(child, false);
+      const failure = await this.launchClaimed(child, false);
+      if (failure) {
+        this.remove(child);
+        this.recomputeReady();
+        throw new ChildStartError(child.path, failure.error ?? failure.reason);
+      }
       return child;
     });
   }
 
+  /** Stops a child for good (until restartChild); a temporary child is deleted (OTP). */
   terminateChild(id: string): Promise<void> {
     return this.ops.run(async () => {
       const child = this.mustGet(id);
-      this.cancelPending(id);
       await this.stopChild(child);
       if (child.kind === 'worker') child.clearMailbox();
       if (child.spec.restart === 'temporary') this.remove(child);
@@ -133,13 +239,20 @@ export class Supervisor extends ChildState implements SupervisorParent {
     });
   }
 
-  /** Starts a terminated child again; a running one is stopped first (not counted as a crash). */
+  /** Starts a terminated child again; refuses a running one and one waiting in backoff (OTP). */
   restartChild(id: string): Promise<Child> {
     return this.ops.run(async () => {
       const child = this.mustGet(id);
-      this.cancelPending(id);
-      if (isLive(child)) await this.stopChild(child);
-      await this.launch(child, true);
+      if (child.status === 'backoff' || this.pending.has(id)) throw new ChildRestartingError(child.path);
+      if (isRunning(child)) throw new ChildRunningError(child.path);
+      const failure = await this.launchClaimed(child, true);
+      if (failure) {
+        // OTP: the child stays, not running, and nothing restarts it.
+        child.status = finalStatus(failure);
+        this.track(child);
+      }
+      this.recomputeReady();
+      if (failure) throw new ChildStartError(child.path, failure.error ?? failure.reason);
       return child;
     });
   }
@@ -147,7 +260,8 @@ export class Supervisor extends ChildState implements SupervisorParent {
   deleteChild(id: string): Promise<void> {
     return this.ops.run(() => {
       const child = this.mustGet(id);
-      if (isLive(child) || child.status === 'stopping') throw new ChildRunningError(child.path);
+      if (child.status === 'backoff' || this.pending.has(id)) throw new ChildRestartingError(child.path);
+      if (isLive(child) || isRunning(child)) throw new ChildRunningError(child.path);
       this.remove(child);
       this.recomputeReady();
     });
@@ -157,19 +271,23 @@ export class Supervisor extends ChildState implements SupervisorParent {
 
   onExit(child: Child, reason: ExitReason, error: unknown): void {
     this.gate.settle(child);
-    if (this.status === 'stopping' || this.status === 'stopped' || this.status === 'failed') return;
-    const message = error === undefined ? undefined : error instanceof Error ? error.message : String(error);
-    const now = this.services.clock.now();
-    child.lastExit = { reason, error: message, atMs: now };
-    this.services.publish('child_exited', this.path, message === undefined ? { path: child.path, reason } : { path: child.path, reason, error: message });
-    if (reason === 'error') this.services.publish('subsystem_failed', this.path, { system: child.path, reason: message ?? 'error' });
-    const restart = shouldRestart(child.spec.restart, reason);
-    child.status = restart ? 'starting' : reason === 'normal' ? 'completed' : reason === 'error' ? 'failed' : 'stopped';
+    const exit: Exit = { reason, error };
+    const claimed = this.claimed === child;
+    const restarts = (claimed || this.running) && shouldRestart(child.spec.restart, reason);
+    this.record(child, exit, restarts);
+    if (claimed) {
+      this.claimedExit = exit;
+      return;
+    }
+    // While stopping, an exit is recorded (its own reason, not `shutdown`) and never acted on.
+    if (!this.running) return;
+    const instance = child.instance;
     const gen = this.gen;
-    this.ops.post(() => this.handleExit(child, restart, gen));
+    this.ops.post(() => this.handleExit(child, exit, instance, gen));
   }
 
   onReadiness(child: Child, ready: boolean): void {
+    this.track(child);
     if (ready) {
       this.gate.settle(child);
       this.services.publish('subsystem_ready', this.path, { system: child.path });
@@ -186,29 +304,66 @@ export class Supervisor extends ChildState implements SupervisorParent {
 
   onCreated(cell: ActorCell, actor: Parameters<SupervisorServices['attach']>[1]): void {
     this.services.attach(cell, actor);
+    // Published before the actor starts, so an exit during its start always comes after it.
+    this.services.publish('child_started', this.path, { path: cell.path, instance: cell.instance! });
   }
 
-  // ---- internals ------------------------------------------------------------------------
+  // ---- exits and restarts ---------------------------------------------------------------
 
-  private async handleExit(child: Child, restart: boolean, gen: number): Promise<void> {
-    if (gen !== this.gen || this.children.get(child.id) !== child) return;
-    if (!restart) {
+  /** Lets the world know how a child ended and what it is now. */
+  private record(child: Child, exit: Exit, restarts: boolean): void {
+    const message = exit.error === undefined ? undefined : exit.error instanceof Error ? exit.error.message : String(exit.error);
+    child.lastExit = { reason: exit.reason, error: message, atMs: this.services.clock.now() };
+    const gaveUp = exit.error instanceof RestartIntensityError;
+    child.status = restarts ? 'starting' : finalStatus(exit);
+    this.track(child);
+    this.services.publish('child_exited', this.path, message === undefined ? { path: child.path, reason: exit.reason } : { path: child.path, reason: exit.reason, error: message });
+    if (exit.reason === 'error' || gaveUp) {
+      const reason = exit.error instanceof ReadinessTimeoutError ? 'readiness_timeout' : (message ?? 'error');
+      this.services.publish('subsystem_failed', this.path, { system: child.path, reason });
+    }
+  }
+
+  /** A child exited at run time (or failed to start in a parallel start): apply its restart type and the strategy. */
+  private async handleExit(child: Child, exit: Exit, instance: string | undefined, gen: number): Promise<void> {
+    // Stale: another operation already restarted or removed it (OTP ignores an EXIT from an old pid).
+    if (gen !== this.gen || this.children.get(child.id) !== child || child.instance !== instance || isRunning(child)) return;
+    if (!shouldRestart(child.spec.restart, exit.reason)) {
       if (child.spec.restart === 'temporary') this.remove(child);
       this.recomputeReady();
       return;
     }
+    const planned = await this.planRestart(child, exit, this.order, gen);
+    if (planned === undefined) return;
+    if (planned.delayMs === 0) return this.startChildren(planned.start, gen, true);
+    void this.pending.schedule(planned.start, planned.delayMs).then((ids) => {
+      // Whoever left `backoff` meanwhile (terminated, started by another plan) is not started again.
+      if (ids.length > 0) this.ops.post(() => this.startChildren(ids.filter((id) => this.children.get(id)?.status === 'backoff'), gen, true));
+    });
+  }
+
+  /**
+   * Counts the restart against the intensity (giving up when exceeded), stops what the
+   * strategy says, drops temporary siblings, and marks who will start again.
+   * `scope` is the children the strategy sees, in start order. Undefined: nothing to start.
+   */
+  private async planRestart(child: Child, exit: Exit, scope: readonly string[], gen: number): Promise<PlannedRestart | undefined> {
     const now = this.services.clock.now();
-    if (!this.window.record(now)) return this.giveUp(gen);
-    const live = this.order.filter((id) => id === child.id || isLive(this.children.get(id)!));
-    const plan = STRATEGIES[this.spec.strategy](live, child.id);
-    for (const id of plan.stop) {
-      await this.stopChild(this.children.get(id)!);
-      if (gen !== this.gen) return;
+    if (!this.window.record(now)) {
+      await this.giveUp(gen, child, exit.error);
+      return undefined;
     }
-    const starts = plan.start.filter((id) => {
-      const c = this.children.get(id)!;
+    const plan = STRATEGIES[this.spec.strategy](scope, child.id);
+    for (const id of plan.stop) {
+      const sibling = this.children.get(id);
+      if (sibling) await this.stopChild(sibling);
+      if (gen !== this.gen) return undefined;
+    }
+    const start = plan.start.filter((id) => {
+      const c = this.children.get(id);
+      if (c === undefined) return false;
       if (c === child || c.spec.restart !== 'temporary') return true;
-      this.remove(c); // OTP: a temporary sibling stopped by the strategy is not restarted
+      this.remove(c); // OTP: a temporary sibling stopped by the strategy is deleted, not restarted
       return false;
     });
     const backoff = child.spec.backoff ?? this.spec.backoff;
@@ -216,55 +371,147 @@ export class Supervisor extends ChildState implements SupervisorParent {
     if (!state) this.backoffs.set(child.id, (state = new BackoffState()));
     const attempt = state.next(backoff?.resetAfterMs ?? this.spec.intensity.periodMs, now - (child.startedAt ?? now));
     const delayMs = backoff ? backoffDelay(backoff, attempt, this.services.random) : 0;
-    for (const id of starts) {
+    for (const id of start) {
       const c = this.children.get(id)!;
       c.status = delayMs > 0 ? 'backoff' : 'starting';
+      this.track(c);
       this.services.publish('child_restarting', this.path, { path: c.path, attempt, delayMs });
     }
-    if (delayMs === 0) return this.startChildren(starts, gen, true);
-    const timer = this.services.clock.setTimeout(() => {
-      this.pending.delete(child.id);
-      this.ops.post(() => this.startChildren(starts, gen, true));
-    }, delayMs);
-    this.pending.set(child.id, timer);
+    return { start, delayMs };
   }
 
+  /**
+   * Starts `ids` in order. Under `start: sequential` (and for the root's leading children)
+   * each is ready before the next starts, and a child that fails during its start stops the
+   * start of those after it: the strategy handles the failure over the children started so
+   * far, and the start goes on from the first child the strategy restarted.
+   */
   private async startChildren(ids: readonly string[], gen: number, restarting: boolean): Promise<void> {
-    const started: Promise<void>[] = [];
-    for (const [i, id] of ids.entries()) {
+    let queue = ids;
+    let relaunch: Set<string> | undefined = restarting ? new Set(ids) : undefined;
+    const nested: Promise<Exit | undefined>[] = [];
+    const nestedChildren: Child[] = [];
+    const failures: [Child, Exit][] = [];
+    for (let i = 0; i < queue.length; i++) {
       if (gen !== this.gen) return;
+      const id = queue[i]!;
       const child = this.children.get(id);
-      if (!child) continue;
-      // The leading children (the root's control plane) always start one by one, each ready first.
+      if (!child || isRunning(child)) continue;
       const sequential = this.spec.start === 'sequential' || (i < (this.spec.leading ?? 0) && this.order[i] === id);
-      const launched = this.launch(child, restarting);
       if (!sequential) {
-        if (launched) started.push(launched);
+        const started = this.launchClaimed(child, relaunch?.has(id) === true);
+        if (started instanceof Promise) {
+          nested.push(started);
+          nestedChildren.push(child);
+        } else if (started) failures.push([child, started]);
         // A mass start yields now and then: event subscribers drain, the event loop breathes.
         if ((i & 255) === 255) await Promise.resolve();
         continue;
       }
-      if (launched) await launched;
-      const ready = this.gate.wait(child);
-      if (ready) await ready;
+      const failure = await this.launchAndWait(child, relaunch?.has(id) === true);
+      if (gen !== this.gen) return;
+      if (!failure) continue;
+      if (!shouldRestart(child.spec.restart, failure.reason)) {
+        if (child.spec.restart === 'temporary') this.remove(child);
+        continue;
+      }
+      if (restarting && !this.inStart) return this.retryLater(child, failure, gen); // the children after it wait for it
+      const planned = await this.planRestart(child, failure, this.order.slice(0, this.order.indexOf(id) + 1), gen);
+      if (planned === undefined || gen !== this.gen) return;
+      let again: readonly string[] = planned.start;
+      if (planned.delayMs > 0) again = await this.pending.schedule(planned.start, planned.delayMs);
+      if (gen !== this.gen) return;
+      queue = [...again, ...queue.slice(i + 1)];
+      relaunch = new Set([...(relaunch ?? []), ...again]);
+      i = -1;
     }
-    if (started.length > 0) await Promise.all(started);
-    if (gen === this.gen && this.status === 'starting') {
-      this.status = 'running';
-      this.recomputeReady();
+    const settled = await Promise.all(nested);
+    settled.forEach((exit, n) => exit && failures.push([nestedChildren[n]!, exit]));
+    // Failures of a parallel start are exits like any other, handled by the strategy now.
+    for (const [child, exit] of failures) {
+      if (gen !== this.gen) return;
+      // During the supervisor's own start a failure is handled now: the start must end, or fail.
+      if (restarting && !this.inStart) this.retryLater(child, exit, gen);
+      else await this.handleExit(child, exit, child.instance, gen);
+    }
+    if (gen !== this.gen) return;
+    if (this.status === 'starting') this.status = 'running';
+    this.recomputeReady();
+  }
+
+  /**
+   * A child failed to start again during a restart (OTP `try_again_restart`): it waits in
+   * `backoff` while the event loop and other operations run, then its exit is handled as
+   * any other (counted against the intensity). A crash-on-start loop never starves the process.
+   */
+  private retryLater(child: Child, exit: Exit, gen: number): void {
+    child.status = 'backoff';
+    this.track(child);
+    const instance = child.instance;
+    void this.pending.schedule([child.id], 0).then((ids) => {
+      if (ids.length > 0) this.ops.post(() => this.handleExit(child, exit, instance, gen));
+    });
+  }
+
+  /** Starts one child and waits until it is ready; resolves with its exit if it failed meanwhile. */
+  private async launchAndWait(child: Child, restarting: boolean): Promise<Exit | undefined> {
+    this.claimed = child;
+    this.claimedExit = undefined;
+    try {
+      const started = this.launch(child, restarting);
+      if (started !== undefined) {
+        const failure = await started;
+        if (failure) return failure;
+      }
+      if (this.claimedExit === undefined) {
+        const ready = this.gate.wait(child);
+        if (ready) await ready;
+      }
+      return this.claimedExit;
+    } finally {
+      if (this.claimed === child) this.claimed = undefined;
+      this.claimedExit = undefined;
     }
   }
 
-  /** Starts one child and publishes its lifecycle events; resolves when a nested supervisor has started. */
-  private launch(child: Child, restarting: boolean): Promise<void> | undefined {
+  /** Starts one child; a worker's failure during its synchronous start is returned, a supervisor's through the promise. */
+  private launchClaimed(child: Child, restarting: boolean): Exit | undefined | Promise<Exit | undefined> {
+    this.claimed = child;
+    this.claimedExit = undefined;
+    try {
+      return this.launch(child, restarting) ?? this.claimedExit;
+    } finally {
+      this.claimed = undefined;
+      this.claimedExit = undefined;
+    }
+  }
+
+  /**
+   * Starts one child and publishes its lifecycle events. A nested supervisor has started
+   * once its own children have (OTP); its promise resolves with its exit if it gave up.
+   */
+  private launch(child: Child, restarting: boolean): Promise<Exit | undefined> | undefined {
+    this.pending.cancel(child.id); // whatever starts a child takes it out of a pending restart
     this.services.publish('subsystem_starting', this.path, { system: child.path });
     if (restarting) this.countRestart(child);
     if (child.kind === 'supervisor') {
-      // Like OTP, a supervisor has started once its own children have.
-      return child.start().then(() => this.services.publish('child_started', this.path, { path: child.path, instance: child.instance! }));
+      const started = child.start();
+      this.track(child);
+      return started.then(
+        () => {
+          this.services.publish('child_started', this.path, { path: child.path, instance: child.instance! });
+          this.track(child);
+          return undefined;
+        },
+        (error: unknown) => {
+          const exit: Exit = { reason: 'shutdown', error };
+          this.record(child, exit, shouldRestart(child.spec.restart, 'shutdown'));
+          return exit;
+        },
+      );
     }
     child.start();
-    this.services.publish('child_started', this.path, { path: child.path, instance: child.instance! });
+    this.track(child);
     this.gate.arm(child);
     return undefined;
   }
@@ -276,14 +523,18 @@ export class Supervisor extends ChildState implements SupervisorParent {
     recent.record(this.services.clock.now());
   }
 
+  /** Stops one child (a no-op for one that does not run) and reports its `shutdown` exit. */
   private async stopChild(child: Child): Promise<void> {
     this.gate.settle(child);
-    if (!isLive(child) && child.status !== 'stopping') {
-      child.status = 'stopped';
+    this.pending.cancel(child.id);
+    if (!isRunning(child)) {
+      if (child.status === 'starting' || child.status === 'backoff') child.status = 'stopped';
+      this.track(child);
       return;
     }
     this.services.publish('subsystem_stopping', this.path, { system: child.path });
     await child.stop(child.spec.shutdown);
+    this.track(child);
     const forced = child.kind === 'worker' && child.forced;
     this.services.publish('child_exited', this.path, forced ? { path: child.path, reason: 'shutdown', forced } : { path: child.path, reason: 'shutdown' });
   }
@@ -292,41 +543,65 @@ export class Supervisor extends ChildState implements SupervisorParent {
     for (const child of this.list().reverse()) await this.stopChild(child);
   }
 
-  private async giveUp(gen: number): Promise<void> {
+  /** Intensity exceeded: stop every child, then exit with `shutdown` (escalation, as OTP). */
+  private async giveUp(gen: number, child: Child, cause: unknown): Promise<void> {
     const { maxRestarts, periodMs } = this.spec.intensity;
-    this.services.publish('restart_intensity_exceeded', this.path, { supervisor: this.path, restarts: maxRestarts, periodMs });
+    const restarts = this.window.count(this.services.clock.now());
+    const error = new RestartIntensityError(this.path, child.path, restarts, maxRestarts, periodMs, cause);
+    const message = cause === undefined ? undefined : cause instanceof Error ? cause.message : String(cause);
+    this.services.publish('restart_intensity_exceeded', this.path, {
+      supervisor: this.path,
+      child: child.path,
+      restarts,
+      maxRestarts,
+      periodMs,
+      ...(message === undefined ? {} : { error: message }),
+    });
+    const duringStart = this.inStart;
     this.halt('stopping');
     await this.stopAll();
     if (gen + 1 !== this.gen) return; // stopped by our parent meanwhile
     this.status = 'failed';
-    this.parent.onExit(this, 'error', new RestartIntensityError(this.path, maxRestarts, periodMs));
+    if (duringStart) throw error; // start() rejects; the parent handles it as a failure to start
+    this.parent.onExit(this, 'shutdown', error);
   }
 
   private missedDeadline(child: Child): void {
     if (child.kind !== 'worker') return;
-    this.services.publish('subsystem_failed', this.path, { system: child.path, reason: 'readiness_timeout' });
     child.crash(new ReadinessTimeoutError(child.path, child.spec.readiness.timeoutMs));
   }
 
   /** Ends this generation: pending restarts, deadlines and queued operations are abandoned. */
   private halt(status: ActorStatus): void {
     this.gen++;
-    for (const id of [...this.pending.keys()]) this.cancelPending(id);
+    this.live = false;
+    this.inStart = false;
+    this.claimed = undefined;
+    this.pending.clear();
     this.gate.clear();
     this.status = status;
     this.setReady(false);
   }
 
+  /** A child left `backoff` without starting (its pending restart was cancelled). */
+  private leftBackoff(id: string): void {
+    const child = this.children.get(id);
+    if (child?.status !== 'backoff') return;
+    child.status = 'stopped';
+    this.track(child);
+  }
+
+  // ---- readiness ------------------------------------------------------------------------
+
+  /** Keeps `blocking` in step with one child's status and readiness. */
+  private track(child: Child): void {
+    if (isLive(child) && !child.ready && this.children.get(child.id) === child) this.blocking.add(child);
+    else this.blocking.delete(child);
+  }
+
   private recomputeReady(): void {
     if (this.status !== 'running' && this.status !== 'ready') return;
-    let ready = true;
-    for (const child of this.children.values()) {
-      if (!child.ready && isLive(child)) {
-        ready = false;
-        break;
-      }
-    }
-    this.setReady(ready);
+    this.setReady(this.blocking.size === 0);
   }
 
   private setReady(ready: boolean): void {
@@ -335,6 +610,8 @@ export class Supervisor extends ChildState implements SupervisorParent {
     if (this.status === 'running' || this.status === 'ready') this.status = ready ? 'ready' : 'running';
     this.parent.onReadiness(this, ready);
   }
+
+  // ---- the child table ------------------------------------------------------------------
 
   private buildChildren(): void {
     const wanted = new Set(this.spec.children.map((c) => c.id));
@@ -354,22 +631,18 @@ export class Supervisor extends ChildState implements SupervisorParent {
     return child;
   }
 
+  /** Deletes a child from the table for good (`child_deleted`). */
   private remove(child: Child): void {
+    this.pending.cancel(child.id);
+    this.gate.settle(child);
     this.children.delete(child.id);
-    this.order = this.order.filter((id) => id !== child.id);
+    const at = this.order.indexOf(child.id);
+    if (at >= 0) this.order.splice(at, 1);
     this.backoffs.delete(child.id);
     this.restartWindows.delete(child.id);
-    this.cancelPending(child.id);
+    this.blocking.delete(child);
     this.services.unregister(child);
-  }
-
-  private cancelPending(id: string): void {
-    const timer = this.pending.get(id);
-    if (timer === undefined) return;
-    this.services.clock.clearTimeout(timer);
-    this.pending.delete(id);
-    const child = this.children.get(id);
-    if (child?.status === 'backoff') child.status = 'stopped';
+    this.services.publish('child_deleted', this.path, { path: child.path });
   }
 
   private mustGet(id: string): Child {

@@ -1,11 +1,12 @@
 /**
  * startSystem(): the embedded entry point. Loads and validates the spec (file path or
  * object), registers behaviours (built-ins, the caller's, config `module:` references),
- * then starts the tree. Invalid config throws ConfigError before anything starts.
+ * then starts the tree. Invalid config throws ConfigError before anything starts; a root
+ * that gives up during the start rejects with RestartIntensityError (cause: the child's error).
  */
 import type { AnyActorLogic } from 'xstate';
 import { BehaviourRegistry } from '../actors/registry.js';
-import { systemClock, type Clock } from '../shared/clock.js';
+import { actorClock, systemClock, type Clock } from '../shared/clock.js';
 import { silentLogger, type Logger } from '../shared/logger.js';
 import { loadSpecFile, loadSpecObject, type LoadedSpec, type SpecOverrides } from '../spec/index.js';
 import { builtinBehaviours, builtinParams, withControlPlane } from './builtins.js';
@@ -56,6 +57,7 @@ export async function startSystem(options: StartSystemOptions): Promise<System> 
     registry,
     logger: options.logger ?? silentLogger(),
     clock: options.clock ?? systemClock,
+    actorClock: options.clock ?? actorClock,
     random: options.random ?? Math.random,
     params,
   });

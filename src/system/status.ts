@@ -1,6 +1,7 @@
 /**
  * The tree as data, for `system.status()`, GET /status and `overseer status`: one node per
  * supervisor and worker with status, readiness, restarts, last exit and mailbox figures.
+ * An optional depth cuts the tree: nothing below the cut is visited.
  */
 import type { ExitNote, ExitRecord } from '../actors/exit-reasons.js';
 import type { ActorCell, ActorStatus } from '../actors/cell.js';
@@ -25,9 +26,15 @@ export interface StatusNode {
   /** Figures the actor reports about itself (e.g. the journal head, subscriptions and lag). */
   info?: Record<string, unknown>;
   children?: StatusNode[];
+  /** On a supervisor at a depth cut, instead of `children`: how many direct children it has. */
+  childCount?: number;
 }
 
-export function describeTree(node: Child): StatusNode {
+/**
+ * `node` and what is below it, `depth` levels deep (undefined = all): a supervisor at the
+ * cut has `childCount` and no `children`, and its children are never described.
+ */
+export function describeTree(node: Child, depth?: number): StatusNode {
   const common = {
     id: node.id,
     path: node.path,
@@ -45,7 +52,11 @@ export function describeTree(node: Child): StatusNode {
     if (info) worker.info = info;
     return worker;
   }
-  return { ...common, type: 'supervisor', strategy: node.spec.strategy, children: (node as Supervisor).list().map(describeTree) };
+  const children = (node as Supervisor).list();
+  const supervisor: StatusNode = { ...common, type: 'supervisor', strategy: node.spec.strategy };
+  if (depth !== undefined && depth <= 0) supervisor.childCount = children.length;
+  else supervisor.children = children.map((child) => describeTree(child, depth === undefined ? undefined : depth - 1));
+  return supervisor;
 }
 
 function reportOf(cell: ActorCell): Record<string, unknown> | undefined {

@@ -7,12 +7,14 @@ import type { AnyActorLogic, AnyActorRef } from 'xstate';
 import type { z } from 'zod';
 import type { ActorCell, Message } from '../actors/cell.js';
 import { Deadlines } from '../actors/deadlines.js';
-import { ask, type AskOptions } from '../actors/reply.js';
+import { ask, type AskOptions, type ReplyRef } from '../actors/reply.js';
 import type { BehaviourRegistry } from '../actors/registry.js';
 import { EventBus } from '../events/index.js';
 import type { EventEnvelope, EventInput, RuntimeEventData, RuntimeEventType } from '../events/catalogue.js';
 import type { Clock } from '../shared/clock.js';
 import { NotASupervisorError, NotRunningError, ReadyTimeoutError, UnknownActorError } from '../shared/errors.js';
+import type { ExitReason } from '../actors/exit-reasons.js';
+import type { ChildCounts, ChildInfo } from '../supervisor/supervisor.js';
 import type { Logger } from '../shared/logger.js';
 import type { SystemSpec } from '../spec/types.js';
 import type { Child, SupervisorParent, SupervisorServices } from '../supervisor/services.js';
@@ -34,7 +36,10 @@ export interface SystemParts {
   spec: SystemSpec;
   registry: BehaviourRegistry;
   logger: Logger;
+  /** The runtime's clock (unref'd timers). */
   clock: Clock;
+  /** The clock XState actors get (default: the real one, timers keep the process alive). */
+  actorClock?: Clock;
   random: () => number;
   /** Params schemas by behaviour name, checked for children started at run time too. */
   params?: ReadonlyMap<string, z.ZodType>;
@@ -58,7 +63,7 @@ export class System implements SupervisorParent, RuntimeHost {
   private readonly askDeadlines: Deadlines;
   private readonly registry: BehaviourRegistry;
   private readonly params: ReadonlyMap<string, z.ZodType> | undefined;
-  private readyWaiters: (() => void)[] = [];
+  private readyWaiters: { resolve(): void; reject(error: Error): void }[] = [];
   private stopRequested: Promise<void> | undefined;
   private resolveStopped!: (exit: SystemExit) => void;
 
@@ -81,8 +86,9 @@ export class System implements SupervisorParent, RuntimeHost {
     });
     const services: SupervisorServices = {
       clock,
+      actorClock: parts.actorClock ?? clock,
       random,
-      publish: <T extends RuntimeEventType>(type: T, source: string, data: RuntimeEventData[T]) => void this.events.publish({ type, source, data }),
+      publish: <T extends RuntimeEventType>(type: T, source: string, data: RuntimeEventData[T]) => void this.events.publishRuntime({ type, source, data }),
       logicFor: (name: string): AnyActorLogic => registry.get(name),
       register: (child) => void this.index.set(child.path, child),
       unregister: (child) => {
@@ -110,32 +116,67 @@ export class System implements SupervisorParent, RuntimeHost {
     return this.stopRequested !== undefined;
   }
 
-  /** @internal Starts the tree; the control plane (its first child) starts the bus. */
+  /**
+   * @internal Starts the tree; the control plane (its first child) starts the bus. Rejects
+   * when the root gives up during the start (the system is stopped by then).
+   */
   async start(): Promise<void> {
-    await this.root.start();
+    try {
+      await this.root.start();
+    } catch (error) {
+      this.stopRequested ??= this.shutdown({ reason: 'failed', error: error as Error });
+      await this.stopRequested;
+      throw error;
+    }
     this.events.start(); // idempotent; covers trees started without a control plane
   }
 
   /** Resolves on system_ready (at once if the system is ready now); rejects with the missing systems after timeoutMs. */
   ready(options: { timeoutMs?: number } = {}): Promise<void> {
     if (this.isReady) return Promise.resolve();
+    if (this.stopRequested) return Promise.reject(new NotRunningError('the system'));
     const timeoutMs = options.timeoutMs ?? 30_000;
     return new Promise<void>((resolve, reject) => {
       const timer = this.clock.setTimeout(() => {
-        this.readyWaiters = this.readyWaiters.filter((w) => w !== done);
+        this.readyWaiters = this.readyWaiters.filter((w) => w !== waiter);
         reject(new ReadyTimeoutError(timeoutMs, this.missing()));
       }, timeoutMs);
-      const done = () => {
-        this.clock.clearTimeout(timer);
-        resolve();
+      const waiter = {
+        resolve: () => {
+          this.clock.clearTimeout(timer);
+          resolve();
+        },
+        reject: (error: Error) => {
+          this.clock.clearTimeout(timer);
+          reject(error);
+        },
       };
-      this.readyWaiters.push(done);
+      this.readyWaiters.push(waiter);
     });
   }
 
   /** The tree as served by GET /status. */
   status(): StatusNode {
     return describeTree(this.root);
+  }
+
+  /** The subtree at `path`, cut `depth` levels down (GET /status/{path}?depth=N); undefined for an unknown path. */
+  statusAt(path: string, depth?: number): StatusNode | undefined {
+    const node = this.index.get(path);
+    return node && describeTree(node, depth);
+  }
+
+  /**
+   * The children of the supervisor at `path`, in start order (OTP `which_children`).
+   * @example system.children('root/workers') // [{ id: 'counter', path: 'root/workers/counter', type: 'worker', status: 'ready', instance: '…' }]
+   */
+  children(path: string): ChildInfo[] {
+    return this.supervisor(path).describeChildren();
+  }
+
+  /** OTP `count_children`: `{ specs, active, supervisors, workers }` of the supervisor at `path`. */
+  countChildren(path: string): ChildCounts {
+    return this.supervisor(path).countChildren();
   }
 
   send(path: string, message: Message): void {
@@ -145,7 +186,11 @@ export class System implements SupervisorParent, RuntimeHost {
   }
 
   ask<R = unknown>(path: string, message: Message, options: AskOptions = {}): Promise<R> {
-    return this.askWith<R>(path, message, options, (m) => this.send(path, m));
+    return this.askWith<R>(path, message, options, (m, reply) => {
+      const child = this.index.get(path);
+      if (child !== undefined && child.kind === 'worker' && this.stopRequested === undefined) return child.sendAsk(m, reply);
+      this.worker(path).sendAsk(m, reply); // the slow path names the problem
+    });
   }
 
   /**
@@ -158,10 +203,11 @@ export class System implements SupervisorParent, RuntimeHost {
   }
 
   /** @internal ask() with a given delivery (used by WorkerRef). */
-  askWith<R>(path: string, message: Message, options: AskOptions, deliver: (message: Message) => void): Promise<R> {
+  askWith<R>(path: string, message: Message, options: AskOptions, deliver: (message: Message, reply: ReplyRef<R>) => void): Promise<R> {
     return ask<R>(path, message, options, this.askDeadlines, deliver);
   }
 
+  /** Publishes an application event; lifecycle types are refused (ReservedEventError). */
   publish(event: EventInput): number {
     return this.events.publish(event);
   }
@@ -190,11 +236,19 @@ export class System implements SupervisorParent, RuntimeHost {
   }
 
   /**
-   * Makes the worker at `path` exit with an error now, like Erlang's `exit(Pid, Reason)`: its
-   * supervisor applies the restart policy as for any crash. For fault drills and tests.
+   * Makes the actor at `path` exit now, like Erlang's `exit(Pid, Reason)`: `normal` and
+   * `shutdown` are those exit reasons (a transient child is then not restarted); anything
+   * else (default `killed`) is an error exit. Supervisors too: `kill` stops their children
+   * at once, other reasons in order. Its supervisor applies the restart type. For fault drills.
    */
   kill(path: string, reason = 'killed'): void {
-    this.worker(path).crash(new Error(reason));
+    if (this.stopRequested) throw new NotRunningError('the system');
+    const target = this.lookup(path);
+    if (target === this.root) throw new UnknownActorError(path); // the root has no supervisor: use stop()
+    const exit: ExitReason = reason === 'normal' || reason === 'shutdown' ? reason : 'error';
+    const error = exit === 'error' ? new Error(reason) : undefined;
+    if (target.kind === 'worker') return target.exit(exit, error);
+    void target.exit(exit, error, reason === 'kill');
   }
 
   /** Stops the tree in reverse start order within `stopTimeoutMs`; idempotent. */
@@ -226,21 +280,43 @@ export class System implements SupervisorParent, RuntimeHost {
     if (!this.isReady) return;
     const waiters = this.readyWaiters;
     this.readyWaiters = [];
-    for (const w of waiters) w();
+    for (const w of waiters) w.resolve();
   }
 
   // ---- internals ------------------------------------------------------------------------
 
   private async shutdown(exit: SystemExit): Promise<void> {
     this.isReady = false;
-    this.events.publish({ type: 'system_stopping', data: {} });
+    const waiters = this.readyWaiters;
+    this.readyWaiters = [];
+    for (const w of waiters) w.reject(new NotRunningError('the system'));
+    this.events.publishRuntime({ type: 'system_stopping', data: {} });
     // Every handler (control plane, event logger, SSE clients) sees system_stopping before any child stops.
     this.events.flush();
     await stopWithin(this.spec.stopTimeoutMs, this.clock, () => this.root.stop('infinity'), () => this.root.kill());
-    this.events.publish({ type: 'system_stopped', data: {} });
+    // No ask may hang on a stopped system: those its actors did not answer fail now.
+    this.askDeadlines.failAll(() => new NotRunningError('the system'));
+    this.events.publishRuntime({ type: 'system_stopped', data: {} });
     await Promise.resolve(); // let the event logger see system_stopped
     this.events.close();
     this.resolveStopped(exit);
+  }
+
+  /** Paths of the live tree's actors whose readiness is required (what the control plane waits for). */
+  requiredPaths(): string[] {
+    const out: string[] = [];
+    const visit = (node: Child) => {
+      if (node !== this.root && node.spec.readiness.required) out.push(node.path);
+      if (node.kind === 'supervisor') node.list().forEach(visit);
+    };
+    visit(this.root);
+    return out;
+  }
+
+  /** Whether the actor at `path` exists and its readiness is required. */
+  isRequired(path: string): boolean {
+    const node = this.index.get(path);
+    return node !== undefined && node !== this.root && node.spec.readiness.required;
   }
 
   /** Required actors that are not ready now. */

@@ -5,13 +5,13 @@
  * and refuses messages once the child is removed from the tree or the system stops.
  */
 import type { ActorCell, Message } from '../actors/cell.js';
-import type { AskOptions } from '../actors/reply.js';
+import type { AskOptions, ReplyRef } from '../actors/reply.js';
 import { NotRunningError } from '../shared/errors.js';
 
 /** What a handle needs from its system. */
 export interface RefHost {
   readonly stopping: boolean;
-  askWith<R>(path: string, message: Message, options: AskOptions, deliver: (message: Message) => void): Promise<R>;
+  askWith<R>(path: string, message: Message, options: AskOptions, deliver: (message: Message, reply: ReplyRef<R>) => void): Promise<R>;
 }
 
 export class WorkerRef {
@@ -33,6 +33,9 @@ export class WorkerRef {
 
   /** As `system.ask(path, message, options)`. */
   ask<R = unknown>(message: Message, options: AskOptions = {}): Promise<R> {
-    return this.host.askWith<R>(this.cell.path, message, options, (m) => this.send(m));
+    return this.host.askWith<R>(this.cell.path, message, options, (m, reply) => {
+      if (this.host.stopping) throw new NotRunningError('the system');
+      this.cell.sendAsk(m, reply);
+    });
   }
 }

@@ -8,9 +8,14 @@ class Item implements Expirable {
   settled = false;
   expiredAt: number | undefined;
   constructor(private readonly clock: Clock) {}
+  failed: Error | undefined;
   expire(): void {
     this.settled = true;
     this.expiredAt = this.clock.now();
+  }
+  fail(error: Error): void {
+    this.settled = true;
+    this.failed = error;
   }
 }
 
@@ -74,5 +79,27 @@ describe('Deadlines (one timer for every pending ask)', () => {
     }
     const lanes = (deadlines as unknown as { lanes: Map<number, { items: unknown[] }> }).lanes;
     expect(lanes.get(5000)!.items.length).toBeLessThanOrEqual(130);
+  });
+
+  it('failAll reaches every waiting entry, those without a deadline (Infinity) included', async () => {
+    const clock = new ManualClock();
+    const deadlines = new Deadlines(clock);
+    const forever = new Item(clock);
+    const timed = new Item(clock);
+    const answered = new Item(clock);
+    deadlines.add(forever, Infinity);
+    deadlines.add(timed, 1000);
+    deadlines.add(answered, 1000);
+    answered.settled = true;
+    await clock.advance(1_000_000);
+    expect(forever.settled).toBe(false);
+    expect(timed.expiredAt).toBeDefined();
+    const late = new Item(clock);
+    deadlines.add(late, 5000);
+    deadlines.failAll(() => new Error('stopped'));
+    expect(forever.failed?.message).toBe('stopped');
+    expect(late.failed?.message).toBe('stopped');
+    expect(answered.failed).toBeUndefined();
+    expect(clock.pending()).toBe(0);
   });
 });

@@ -1,12 +1,13 @@
 /**
  * Scale: 100k supervised idle actors under one supervisor (time to start and to stop, per
- * actor, against the same at 1k: the curve must not bend up), and 10k supervised actors each
- * receiving messages (per message, against 10k raw XState actors).
+ * actor, against the same at 1k: the curve must not bend up), a one_for_one restart among
+ * 100k siblings against among 10, and 10k supervised actors each receiving messages (per
+ * message, against 10k raw XState actors).
  */
 import { createActor } from 'xstate';
 import { perOp, type Case, type Measurement, type Scenario } from './harness.js';
 import { erlang } from './erlang.js';
-import { benchSystem, callbackWorker, counterCallback, gc } from './fixtures.js';
+import { benchSystem, callbackWorker, cellOf, counterCallback, gc } from './fixtures.js';
 
 const within = (x: number) => (r: number) => r <= x;
 const LARGE = 100_000;
@@ -53,6 +54,36 @@ function scaleScenario(pick: 'start' | 'stop'): Scenario {
   };
 }
 
+const RESTARTS = 2_000;
+
+/** p50 of crash → fresh child running for one child among `siblings` idle ones (one_for_one). */
+async function restartAmong(siblings: number, count: number): Promise<Measurement> {
+  const system = await benchSystem(Array.from({ length: siblings }, (_, i) => callbackWorker(`w${i}`)));
+  const cell = cellOf(system, `root/w${siblings >> 1}`);
+  const lat: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const before = cell.instance;
+    const t0 = process.hrtime.bigint();
+    cell.send({ type: 'crash_preallocated' });
+    while (cell.instance === before || !cell.running) await Promise.resolve();
+    lat.push(Number(process.hrtime.bigint() - t0));
+  }
+  await system.stop();
+  lat.sort((a, b) => a - b);
+  return { value: lat[lat.length >> 1]!, unit: 'ns', note: `p99 ${(lat[Math.floor(lat.length * 0.99)]! / 1000).toFixed(1)} µs` };
+}
+
+const FEW = 10;
+const restartAtScale: Scenario = {
+  name: `crash → fresh child running, one_for_one among ${LARGE / 1000}k siblings (p50)`,
+  ours: { label: `overseer, ${LARGE / 1000}k siblings`, n: RESTARTS, run: (count) => restartAmong(LARGE, count) },
+  baselines: [
+    { label: `same, ${FEW} siblings`, n: RESTARTS, run: (count) => restartAmong(FEW, count) },
+    { label: `same, ${MEDIUM / 1000}k siblings`, n: RESTARTS, run: (count) => restartAmong(MEDIUM, count) },
+  ],
+  targets: [{ baseline: `same, ${FEW} siblings`, text: 'issue 11: a restart among 100k siblings ≤ 1.5× among 10', ok: within(1.5) }],
+};
+
 const ACTORS = 10_000;
 const MESSAGES = 1_000_000;
 
@@ -98,4 +129,4 @@ const manyReceivers: Scenario = {
   targets: [{ baseline: `raw XState, ${ACTORS / 1000}k actors`, text: 'issue 6: ≤ 1.25× raw (no cost from scale)', ok: within(1.25) }],
 };
 
-export const scenarios: Scenario[] = [scaleScenario('start'), scaleScenario('stop'), manyReceivers];
+export const scenarios: Scenario[] = [scaleScenario('start'), scaleScenario('stop'), restartAtScale, manyReceivers];

@@ -7,7 +7,7 @@ describe('publish and subscribe', () => {
     const sub = bus.subscribe('reader');
     bus.start();
     expect(bus.publish({ type: 'order_placed', data: { id: 1 }, source: 'root/shop' })).toBe(1);
-    bus.publish({ type: 'system_ready', data: { readySystems: [], node: 'n1' } });
+    bus.publishRuntime({ type: 'system_ready', data: { readySystems: [], node: 'n1' } });
     const it = sub[Symbol.asyncIterator]();
     const first = (await it.next()).value!;
     expect(first).toMatchObject({ type: 'order_placed', category: 'app', system: 'sys', node: 'n1', source: 'root/shop', data: { id: 1 } });

@@ -136,10 +136,10 @@ describe('store actor', () => {
 });
 
 describe('persistence: a journal that cannot be opened', () => {
-  it('crashes at start with the file and the reason; the root gives up after its intensity', async () => {
+  it('crashes at start with the file and the reason; startSystem rejects once the root gives up', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'overseer-bad-journal-'));
     mkdirSync(join(dataDir, 'events.db')); // a directory where the database file should be
-    const system = await startSystem({
+    const starting = startSystem({
       spec: {
         apiVersion: 'overseer/v1',
         kind: 'System',
@@ -149,8 +149,11 @@ describe('persistence: a journal that cannot be opened', () => {
       admin: false,
       env: {},
     });
-    expect(await system.stopped).toMatchObject({ reason: 'failed' });
-    const errors = system.events.recent({ types: ['child_exited'] }).map((e) => String((e.data as { error?: string }).error));
-    expect(errors.filter((e) => e.includes(`cannot open the journal ${join(dataDir, 'events.db')}`))).toHaveLength(2);
+    const error = await starting.then(
+      () => undefined,
+      (e: unknown) => e as Error & { code: string; child: string; restarts: number },
+    );
+    expect(error).toMatchObject({ code: 'OVERSEER_ERR_INTENSITY', child: 'root/persistence', restarts: 2 });
+    expect(String((error!.cause as Error).message)).toContain(`cannot open the journal ${join(dataDir, 'events.db')}`);
   });
 });

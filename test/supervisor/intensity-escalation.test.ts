@@ -17,9 +17,19 @@ describe('restart intensity and escalation', () => {
     expect(t.cell('root/w').restarts).toBe(3);
     t.cell('root/w').send({ type: 'crash' });
     await settle();
-    expect(t.events.find((e) => e.type === 'restart_intensity_exceeded')?.data).toEqual({ supervisor: 'root', restarts: 3, periodMs: 5000 });
+    // The real count in the window (4 > 3), and the child whose crash tripped it.
+    expect(t.events.find((e) => e.type === 'restart_intensity_exceeded')?.data).toEqual({
+      supervisor: 'root',
+      child: 'root/w',
+      restarts: 4,
+      maxRestarts: 3,
+      periodMs: 5000,
+      error: 'boom',
+    });
     expect(t.exits).toHaveLength(1);
-    expect((t.exits[0]!.error as Error & { code: string }).code).toBe('OVERSEER_ERR_INTENSITY');
+    // OTP: a supervisor that gives up exits with reason shutdown; the error names the cause.
+    expect(t.exits[0]!.reason).toBe('shutdown');
+    expect(t.exits[0]!.error).toMatchObject({ code: 'OVERSEER_ERR_INTENSITY', child: 'root/w', restarts: 4, cause: { message: 'boom' } });
     expect(t.root.status).toBe('failed');
     expect(t.cell('root/other').status).toBe('stopped');
   });

@@ -55,12 +55,16 @@ describe('restart types', () => {
     await t.root.stop('infinity');
   });
 
-  it('a child that crashes during start is restarted until intensity gives up', async () => {
+  it('a child that crashes during start is restarted until intensity gives up, and start() rejects (regression: the start resolved although the supervisor gave up)', async () => {
     const t = rootOf(supervisor('root', [worker('bad', 'crashOnStart')], { intensity: { maxRestarts: 2, periodMs: 5000 } }));
-    await t.root.start();
-    await settle(100);
+    const error = await t.root.start().then(
+      () => undefined,
+      (e: unknown) => e as Error & { code: string; child: string },
+    );
+    expect(error).toMatchObject({ code: 'OVERSEER_ERR_INTENSITY', child: 'root/bad' });
+    expect((error!.cause as Error).message).toBe('cannot start');
     expect(t.events.filter((e) => e.type === 'child_exited' && e.data.reason === 'error')).toHaveLength(3);
-    expect(t.exits).toHaveLength(1);
+    expect(t.exits).toHaveLength(0); // the failure is the start's answer, not an exit report
     expect(t.root.status).toBe('failed');
   });
 });

@@ -24,6 +24,7 @@ export function recordingServices(behaviours: Record<string, AnyActorLogic> = te
     index,
     bugs,
     clock: systemClock,
+    actorClock: systemClock,
     random: () => 0.5,
     publish: (type, source, data) => void events.push({ type, source, data: data as Record<string, unknown> }),
     logicFor: (name) => {

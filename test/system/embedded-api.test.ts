@@ -89,7 +89,7 @@ describe('embedded API', () => {
 
   it('rejects a duplicate dynamic child and an invalid child spec before starting anything', async () => {
     const system = await start([{ id: 'a', behaviour: 'counter' }]);
-    await expect(system.startChild('root', { id: 'a', behaviour: 'counter' })).rejects.toMatchObject({ code: 'OVERSEER_ERR_CHILD_EXISTS' });
+    await expect(system.startChild('root', { id: 'a', behaviour: 'counter' })).rejects.toMatchObject({ code: 'OVERSEER_ERR_ALREADY_STARTED' });
     await expect(system.startChild('root', { id: 'b', behaviour: 'nope' })).rejects.toMatchObject({ code: 'OVERSEER_ERR_CONFIG' });
     await expect(system.startChild('root/a', { id: 'c', behaviour: 'counter' })).rejects.toMatchObject({ code: 'OVERSEER_ERR_NOT_A_SUPERVISOR' });
   });

@@ -1,10 +1,49 @@
-/** GET /status: the supervision tree as JSON (DESIGN §8). */
+/**
+ * GET /status: the supervision tree as JSON (DESIGN §8); `/status/PATH` answers one subtree
+ * and `?depth=N` cuts either N levels below the node answered (a cut supervisor shows
+ * `childCount` instead of `children`), so a very large tree need not be one response.
+ */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendJson } from '../problem.js';
+import { PROBLEM_CONTENT_TYPE, problemDocument } from '../../shared/problem.js';
+import { sendJson, sendProblem } from '../problem.js';
+import type { Target } from '../server.js';
+import type { StatusNode } from '../../system/status.js';
 import type { AdminView } from '../view.js';
+import { cutTree, findNode } from './tree.js';
 
-export function status(view: AdminView, _req: IncomingMessage, res: ServerResponse): void {
-  sendJson(res, 200, view.status());
+const ROOT = 'root';
+
+export function status(view: AdminView, _req: IncomingMessage, res: ServerResponse, url: Target, subpath = ''): void {
+  const query = depthParam(url.searchParams);
+  if (!query.ok) {
+    // sendJson, not sendProblem: `invalid_query` is not (yet) one of ProblemCode's members.
+    const body = problemDocument(400, 'invalid_query', query.detail, { parameter: 'depth', value: query.value });
+    return sendJson(res, 400, body, PROBLEM_CONTENT_TYPE);
+  }
+  const { depth } = query;
+  const path = subpath.replace(/\/+$/, '') || ROOT;
+  if (path === ROOT && depth === undefined) return sendJson(res, 200, view.status()); // as it always was
+  const node = view.statusAt ? view.statusAt(path, depth) : fallback(view, path, depth);
+  if (!node) return sendProblem(res, 404, 'unknown_actor', `no actor at path "${path}"`, { path });
+  sendJson(res, 200, node);
+}
+
+/** Until the view can describe a subtree itself: describe everything, then find and cut. */
+function fallback(view: AdminView, path: string, depth: number | undefined): StatusNode | undefined {
+  const node = findNode(view.status(), path);
+  return node && depth !== undefined ? cutTree(node, depth) : node;
+}
+
+type DepthQuery = { ok: true; depth: number | undefined } | { ok: false; detail: string; value: string };
+
+/** `?depth=N`: an integer >= 0, given at most once; absent = the whole subtree. */
+function depthParam(query: URLSearchParams): DepthQuery {
+  const given = query.getAll('depth');
+  if (given.length === 0) return { ok: true, depth: undefined };
+  const value = given.join(',');
+  if (given.length > 1) return { ok: false, detail: `depth: given ${given.length} times; give it once`, value };
+  if (!/^\d{1,15}$/.test(value)) return { ok: false, detail: `depth: expected an integer >= 0, got ${JSON.stringify(value)}`, value };
+  return { ok: true, depth: Number(value) };
 }
 
 export async function metrics(view: AdminView, _req: IncomingMessage, res: ServerResponse): Promise<void> {
