@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../src/events/catalogue.js';
-import { initialReadiness, reduceReadiness, type Emitted, type ReadinessState } from '../../src/control-plane/readiness-model.js';
+import { expectPath, forgetPath, initialReadiness, reduceReadiness, type Emitted, type ReadinessState } from '../../src/control-plane/readiness-model.js';
 
 const ev = (type: string, data: Record<string, unknown> = {}): EventEnvelope =>
   ({ id: 'x', type, category: 'system', system: 's', node: 'n1', source: 'root', time: '', data }) as EventEnvelope;
@@ -73,5 +73,23 @@ describe('readiness model', () => {
     const state = initialReadiness('n1', ['a', 'b'], ['a', 'b']);
     expect(state.systemReady).toBe(true);
     expect(run(state, [ev('subsystem_ready', { system: 'a' })]).emitted).toEqual([]);
+  });
+
+  it('a required actor joining the live tree degrades a ready system until it is ready too', () => {
+    const ready = run(initialReadiness('n1', ['root/a']), [ev('subsystem_ready', { system: 'root/a' })]).state;
+    const joined = expectPath(ready, 'root/late');
+    expect(joined.emit).toEqual([{ type: 'system_degraded', data: { missingSystems: ['root/late'] } }]);
+    expect(expectPath(joined.state, 'root/late').emit).toEqual([]); // idempotent
+    const { emitted } = run(joined.state, [ev('subsystem_ready', { system: 'root/late' })]);
+    expect(emitted.map((e) => e.type)).toEqual(['system_ready']);
+  });
+
+  it('a required actor leaving the live tree is no longer waited for; the last missing one leaving makes the system ready', () => {
+    const state = run(initialReadiness('n1', ['root/a', 'root/b']), [ev('subsystem_ready', { system: 'root/a' })]).state;
+    const left = forgetPath(state, 'root/b');
+    expect(left.state.expected).toEqual(['root/a']);
+    expect(left.emit).toEqual([{ type: 'system_ready', data: { readySystems: ['root/a'], node: 'n1' } }]);
+    expect(forgetPath(left.state, 'root/b').emit).toEqual([]);
+    expect(forgetPath(left.state, 'root/a').state.expected).toEqual([]);
   });
 });
