@@ -1,11 +1,13 @@
 /**
  * Restarts waiting out a backoff delay, by group: one timer per planned restart, shared by
  * the children it will start. Starting, stopping or removing a child takes it out of its
- * group, so an old timer never starts it again; a group left empty cancels its timer.
+ * group, so an old timer never starts it again. Taking out the group's owner (the child whose
+ * exit planned it) abandons the whole restart, as OTP ignores a retry for a terminated child.
  */
 import type { Clock, TimerHandle } from '../shared/clock.js';
 
 interface Group {
+  readonly owner: string;
   readonly ids: Set<string>;
   timer: TimerHandle;
   resolve(ids: string[]): void;
@@ -20,11 +22,11 @@ export class PendingRestarts {
     private readonly onCancelled: (id: string) => void,
   ) {}
 
-  /** Resolves after `delayMs` with the ids still in the group (in the given order); [] if all were cancelled. */
-  schedule(ids: readonly string[], delayMs: number): Promise<string[]> {
+  /** Resolves after `delayMs` with the ids still in the group (in the given order); [] if it was cancelled. */
+  schedule(ids: readonly string[], delayMs: number, owner: string): Promise<string[]> {
     return new Promise<string[]>((resolve) => {
       for (const id of ids) this.cancel(id);
-      const group: Group = { ids: new Set(ids), timer: undefined, resolve };
+      const group: Group = { owner, ids: new Set(ids), timer: undefined, resolve };
       for (const id of ids) this.groups.set(id, group);
       group.timer = this.clock.setTimeout(() => {
         for (const id of group.ids) this.groups.delete(id);
@@ -37,17 +39,20 @@ export class PendingRestarts {
     return this.groups.has(id);
   }
 
-  /** Takes `id` out of its group; returns whether it was waiting. */
+  /** Takes `id` out of its group (the whole group when it is the owner); returns whether it was waiting. */
   cancel(id: string): boolean {
     const group = this.groups.get(id);
     if (group === undefined) return false;
-    this.groups.delete(id);
-    group.ids.delete(id);
+    const leaving = id === group.owner ? [...group.ids] : [id];
+    for (const member of leaving) {
+      this.groups.delete(member);
+      group.ids.delete(member);
+    }
     if (group.ids.size === 0) {
       this.clock.clearTimeout(group.timer);
       group.resolve([]);
     }
-    this.onCancelled(id);
+    for (const member of leaving) this.onCancelled(member);
     return true;
   }
 

@@ -336,7 +336,7 @@ export class Supervisor extends ChildState implements SupervisorParent {
     const planned = await this.planRestart(child, exit, this.order, gen);
     if (planned === undefined) return;
     if (planned.delayMs === 0) return this.startChildren(planned.start, gen, true);
-    void this.pending.schedule(planned.start, planned.delayMs).then((ids) => {
+    void this.pending.schedule(planned.start, planned.delayMs, child.id).then((ids) => {
       // Whoever left `backoff` meanwhile (terminated, started by another plan) is not started again.
       if (ids.length > 0) this.ops.post(() => this.startChildren(ids.filter((id) => this.children.get(id)?.status === 'backoff'), gen, true));
     });
@@ -419,7 +419,7 @@ export class Supervisor extends ChildState implements SupervisorParent {
       const planned = await this.planRestart(child, failure, this.order.slice(0, this.order.indexOf(id) + 1), gen);
       if (planned === undefined || gen !== this.gen) return;
       let again: readonly string[] = planned.start;
-      if (planned.delayMs > 0) again = await this.pending.schedule(planned.start, planned.delayMs);
+      if (planned.delayMs > 0) again = await this.pending.schedule(planned.start, planned.delayMs, id);
       if (gen !== this.gen) return;
       queue = [...again, ...queue.slice(i + 1)];
       relaunch = new Set([...(relaunch ?? []), ...again]);
@@ -448,7 +448,7 @@ export class Supervisor extends ChildState implements SupervisorParent {
     child.status = 'backoff';
     this.track(child);
     const instance = child.instance;
-    void this.pending.schedule([child.id], 0).then((ids) => {
+    void this.pending.schedule([child.id], 0, child.id).then((ids) => {
       if (ids.length > 0) this.ops.post(() => this.handleExit(child, exit, instance, gen));
     });
   }
