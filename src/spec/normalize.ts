@@ -24,6 +24,7 @@ export function normalize(raw: RawSystemFile, baseDir: string, overrides: SpecOv
     },
     dataDir,
     stopTimeoutMs: s.stopTimeoutMs ?? DEFAULTS.stopTimeoutMs,
+    drainMs: s.drainMs ?? DEFAULTS.drainMs,
     root: {
       kind: 'supervisor',
       id: 'root',

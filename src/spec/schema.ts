@@ -79,6 +79,7 @@ export const systemFile = z.strictObject({
     admin: z.strictObject({ host: z.string().min(1).optional(), port: z.number().int().min(0).max(65535).optional() }).optional(),
     dataDir: z.string().min(1).optional(),
     stopTimeoutMs: positiveMs.optional(),
+    drainMs: z.number().int().min(0).optional(),
     strategy: strategy.optional(),
     start: startMode.optional(),
     intensity: intensity.optional(),

@@ -96,6 +96,11 @@ export interface SystemSpec {
   readonly dataDir: string;
   /** Overall deadline for stopping the whole tree, ms. */
   readonly stopTimeoutMs: number;
+  /**
+   * After SIGTERM turns /readyz 503, wait this long before stopping the tree (Kubernetes
+   * preStop-style), so load balancers stop sending first. ms, default 0.
+   */
+  readonly drainMs: number;
   /** The root supervisor (id `root`); its children are `spec.children` of the file. */
   readonly root: SupervisorSpec;
   /** The file this spec came from, when it came from one. */
@@ -113,4 +118,5 @@ export const DEFAULTS = Object.freeze({
   admin: Object.freeze({ host: '127.0.0.1', port: 7070 }),
   dataDir: './data',
   stopTimeoutMs: 30_000,
+  drainMs: 0,
 });

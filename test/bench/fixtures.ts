@@ -52,6 +52,7 @@ export async function benchSystem(children: ChildSpec[], intensity = { maxRestar
     admin: { host: '127.0.0.1', port: false },
     dataDir: '/tmp',
     stopTimeoutMs: 30_000,
+    drainMs: 0,
     root: supervisor('root', children, { intensity, start: 'parallel' }),
   };
   const registry = new BehaviourRegistry([
