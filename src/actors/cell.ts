@@ -10,8 +10,7 @@ import { AskTargetExitedError, MailboxFullError, MessageDroppedError, NotRunning
 import type { Shutdown, WorkerSpec } from '../spec/types.js';
 import { exitReasonOf, type ActorOutcome, type ExitReason } from './exit-reasons.js';
 import { READY_TAG, STOP_EVENT, traitsOf } from './logic-traits.js';
-import { releaseAfterError } from './release.js';
-import { deliver } from './deliver.js';
+import { deliver, releaseAfterError } from './xstate-adapter.js';
 import { ChildState } from './child-state.js';
 import { BoundedQueue } from '../shared/bounded-queue.js';
 import { replyOf, type ReplyRef } from './reply.js';
@@ -164,10 +163,11 @@ export class ActorCell extends ChildState {
   /** `send` for an ask: the incarnation that takes the message is watched until it replies. */
   sendAsk<R>(message: Message, reply: ReplyRef<R>): void {
     if (this.direct && !this.busy) {
+      const actor = this.actor!;
       this.busy = true;
-      deliver(this.actor!, message);
+      deliver(actor, message);
       this.busy = false;
-      if (!reply.settled) this.watch(reply as ReplyRef<unknown>);
+      if (!reply.settled) this.watchOrFail(actor, reply as ReplyRef<unknown>);
       return;
     }
     this.send(message);
@@ -248,6 +248,12 @@ export class ActorCell extends ChildState {
     if (this.actor === actor) this.setReady(ready);
   }
 
+  /** After delivering an ask to `actor`: watch it, or fail it now if that very message ended the incarnation. */
+  private watchOrFail(actor: AnyActorRef, reply: ReplyRef<unknown>): void {
+    if (this.actor === actor) return this.watch(reply);
+    reply.fail(new AskTargetExitedError(this.path, this.lastExit?.reason ?? 'shutdown'));
+  }
+
   private watch(reply: ReplyRef<unknown>): void {
     const inflight = (this.inflight ??= []);
     if (inflight.length >= this.inflightLimit) {
@@ -323,7 +329,7 @@ export class ActorCell extends ChildState {
         const message = mailbox.shift()!;
         deliver(actor, message);
         const reply = replyOf(message);
-        if (reply !== undefined && !reply.settled) this.watch(reply);
+        if (reply !== undefined && !reply.settled) this.watchOrFail(actor, reply);
       }
     } finally {
       this.busy = false;

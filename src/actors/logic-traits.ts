@@ -4,6 +4,7 @@
  * stop event. Cached so spawning 100k actors of one behaviour inspects the machine once.
  */
 import type { AnyActorLogic } from 'xstate';
+import { stateNodesOf } from './xstate-adapter.js';
 
 /** Sent to a machine that declares it, to ask for a graceful stop (reach a final state). */
 export const STOP_EVENT = 'overseer.stop';
@@ -34,11 +35,6 @@ export function readyBySignal<T extends AnyActorLogic>(logic: T): T {
   return logic;
 }
 
-interface StateNodeLike {
-  tags?: readonly string[];
-  on?: Record<string, unknown>;
-}
-
 const cache = new WeakMap<object, LogicTraits>();
 
 export function traitsOf(logic: AnyActorLogic): LogicTraits {
@@ -52,11 +48,11 @@ export function traitsOf(logic: AnyActorLogic): LogicTraits {
 
 function inspect(logic: AnyActorLogic): LogicTraits {
   const emitsReady = (logic as unknown as Record<symbol, boolean | undefined>)[SIGNALS_READY] === true;
-  const idMap = (logic as { idMap?: Map<string, StateNodeLike> }).idMap;
-  if (!(idMap instanceof Map)) return { isMachine: false, hasReadyTag: false, handlesStop: false, emitsReady };
+  const nodes = stateNodesOf(logic);
+  if (nodes === undefined) return { isMachine: false, hasReadyTag: false, handlesStop: false, emitsReady };
   let hasReadyTag = false;
   let handlesStop = false;
-  for (const node of idMap.values()) {
+  for (const node of nodes) {
     if (node.tags?.includes(READY_TAG)) hasReadyTag = true;
     if (node.on && STOP_EVENT in node.on) handlesStop = true;
   }

@@ -66,6 +66,15 @@ function finalStatus(exit: Exit): ActorStatus {
   return exit.reason === 'error' || exit.error instanceof RestartIntensityError ? 'failed' : 'stopped';
 }
 
+/**
+ * Drops the queued messages of a child nothing will start again (terminated, not restarted,
+ * deleted), and of its subtree: their asks fail at once instead of waiting for a timeout.
+ */
+function dropMail(child: Child): void {
+  if (child.kind === 'worker') child.clearMailbox();
+  else for (const c of child.list()) dropMail(c);
+}
+
 /** An incarnation exists and has not finished stopping. */
 const isRunning = (c: Child): boolean => c.running || c.status === 'stopping';
 
@@ -205,7 +214,7 @@ export class Supervisor extends ChildState implements SupervisorParent {
     if (brutal) for (const child of this.list().reverse()) child.kill();
     await this.stopAll();
     if (gen + 1 !== this.gen) return; // stopped by our parent meanwhile
-    this.status = reason === 'normal' ? 'completed' : reason === 'error' ? 'failed' : 'stopped';
+    this.status = finalStatus({ reason, error });
     this.parent.onExit(this, reason, error);
   }
 
@@ -219,11 +228,9 @@ export class Supervisor extends ChildState implements SupervisorParent {
       const child = this.create(spec);
       this.order.push(spec.id);
       const failure = await this.launchClaimed(child, false);
-      if (failure) {
-        this.remove(child);
-        this.recomputeReady();
-        throw new ChildStartError(child.path, failure.error ?? failure.reason);
-      }
+      if (failure) this.remove(child);
+      this.recomputeReady();
+      if (failure) throw new ChildStartError(child.path, failure.error ?? failure.reason);
       return child;
     });
   }
@@ -233,7 +240,7 @@ export class Supervisor extends ChildState implements SupervisorParent {
     return this.ops.run(async () => {
       const child = this.mustGet(id);
       await this.stopChild(child);
-      if (child.kind === 'worker') child.clearMailbox();
+      dropMail(child);
       if (child.spec.restart === 'temporary') this.remove(child);
       this.recomputeReady();
     });
@@ -329,10 +336,14 @@ export class Supervisor extends ChildState implements SupervisorParent {
     // Stale: another operation already restarted or removed it (OTP ignores an EXIT from an old pid).
     if (gen !== this.gen || this.children.get(child.id) !== child || child.instance !== instance || isRunning(child)) return;
     if (!shouldRestart(child.spec.restart, exit.reason)) {
+      dropMail(child); // nothing will start it again: queued asks fail now
       if (child.spec.restart === 'temporary') this.remove(child);
       this.recomputeReady();
       return;
     }
+    // Consumed meanwhile: terminated (OTP's terminate_child takes the pending EXIT), or already
+    // part of a restart another exit planned (a sibling's one_for_all put it in backoff).
+    if (child.status !== 'starting') return;
     const planned = await this.planRestart(child, exit, this.order, gen);
     if (planned === undefined) return;
     if (planned.delayMs === 0) return this.startChildren(planned.start, gen, true);
@@ -415,7 +426,7 @@ export class Supervisor extends ChildState implements SupervisorParent {
         if (child.spec.restart === 'temporary') this.remove(child);
         continue;
       }
-      if (restarting && !this.inStart) return this.retryLater(child, failure, gen); // the children after it wait for it
+      if (restarting && !this.inStart) return this.retryLater(child, failure, gen, queue.slice(i + 1)); // the children after it wait for it
       const planned = await this.planRestart(child, failure, this.order.slice(0, this.order.indexOf(id) + 1), gen);
       if (planned === undefined || gen !== this.gen) return;
       let again: readonly string[] = planned.start;
@@ -431,7 +442,7 @@ export class Supervisor extends ChildState implements SupervisorParent {
     for (const [child, exit] of failures) {
       if (gen !== this.gen) return;
       // During the supervisor's own start a failure is handled now: the start must end, or fail.
-      if (restarting && !this.inStart) this.retryLater(child, exit, gen);
+      if (restarting && !this.inStart) this.retryLater(child, exit, gen, []);
       else await this.handleExit(child, exit, child.instance, gen);
     }
     if (gen !== this.gen) return;
@@ -444,12 +455,22 @@ export class Supervisor extends ChildState implements SupervisorParent {
    * `backoff` while the event loop and other operations run, then its exit is handled as
    * any other (counted against the intensity). A crash-on-start loop never starves the process.
    */
-  private retryLater(child: Child, exit: Exit, gen: number): void {
-    child.status = 'backoff';
-    this.track(child);
+  private retryLater(child: Child, exit: Exit, gen: number, waiting: readonly string[]): void {
+    const ids = [child.id, ...waiting.filter((id) => this.children.get(id)?.status === 'starting')];
+    for (const id of ids) {
+      const c = this.children.get(id)!;
+      c.status = 'backoff';
+      this.track(c);
+    }
     const instance = child.instance;
-    void this.pending.schedule([child.id], 0, child.id).then((ids) => {
-      if (ids.length > 0) this.ops.post(() => this.handleExit(child, exit, instance, gen));
+    // The children after it wait in the same group: terminating it abandons them too (OTP).
+    void this.pending.schedule(ids, 0, child.id).then((left) => {
+      if (!left.includes(child.id)) return;
+      this.ops.post(() => {
+        if (child.status !== 'backoff') return; // terminated or started meanwhile
+        child.status = 'starting';
+        return this.handleExit(child, exit, instance, gen);
+      });
     });
   }
 
@@ -488,7 +509,7 @@ export class Supervisor extends ChildState implements SupervisorParent {
 
   /**
    * Starts one child and publishes its lifecycle events. A nested supervisor has started
-   * once its own children have (OTP); its promise resolves with its exit if it gave up.
+   * once its own children have (OTP): its promise resolves then, or with its exit if it gave up.
    */
   private launch(child: Child, restarting: boolean): Promise<Exit | undefined> | undefined {
     this.pending.cancel(child.id); // whatever starts a child takes it out of a pending restart
@@ -496,10 +517,12 @@ export class Supervisor extends ChildState implements SupervisorParent {
     if (restarting) this.countRestart(child);
     if (child.kind === 'supervisor') {
       const started = child.start();
+      // Published as its incarnation begins, as a worker's: whatever happens during the start
+      // (its children starting, an exit, a give-up) comes after it.
+      this.services.publish('child_started', this.path, { path: child.path, instance: child.instance! });
       this.track(child);
       return started.then(
         () => {
-          this.services.publish('child_started', this.path, { path: child.path, instance: child.instance! });
           this.track(child);
           return undefined;
         },
@@ -589,6 +612,7 @@ export class Supervisor extends ChildState implements SupervisorParent {
     if (child?.status !== 'backoff') return;
     child.status = 'stopped';
     this.track(child);
+    dropMail(child); // its restart was abandoned: queued asks fail now
   }
 
   // ---- readiness ------------------------------------------------------------------------
@@ -634,6 +658,7 @@ export class Supervisor extends ChildState implements SupervisorParent {
   /** Deletes a child from the table for good (`child_deleted`). */
   private remove(child: Child): void {
     this.pending.cancel(child.id);
+    dropMail(child);
     this.gate.settle(child);
     this.children.delete(child.id);
     const at = this.order.indexOf(child.id);

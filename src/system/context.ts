@@ -9,6 +9,7 @@ import type { AskOptions } from '../actors/reply.js';
 import type { EventInput } from '../events/catalogue.js';
 import type { Logger } from '../shared/logger.js';
 import { withField } from '../shared/with-field.js';
+import { setSystemSlot, systemSlotOf } from '../actors/xstate-adapter.js';
 import type { System } from './system.js';
 
 export interface ActorRuntime {
@@ -40,16 +41,13 @@ export interface RuntimeHost {
   publish(event: EventInput): number;
 }
 
+// Kept on the XState system of the supervised actor, so the actor and every actor it invokes
+// or spawns share it (see setSystemSlot).
 type Entry = { cell: ActorCell; host: RuntimeHost; instance: string };
-// Kept on the XState system of the supervised actor (one per root actor), so the actor and
-// every actor it invokes or spawns share it. A registered symbol, not a module-local one: a
-// behaviour module may import `overseer` through another path and must still find it.
-const RUNTIME = Symbol.for('overseer.runtime');
-type WithRuntime = { [RUNTIME]?: Entry };
 
 /** @internal Called by the runtime when it creates an actor, before it starts. */
 export function attachRuntime(actor: AnyActorRef, cell: ActorCell, host: RuntimeHost): void {
-  (actor.system as WithRuntime)[RUNTIME] = { cell, host, instance: cell.instance ?? '' };
+  setSystemSlot(actor, { cell, host, instance: cell.instance ?? '' } satisfies Entry);
 }
 
 /**
@@ -61,7 +59,7 @@ export function attachRuntime(actor: AnyActorRef, cell: ActorCell, host: Runtime
  * });
  */
 export function runtimeOf(self: AnyActorRef): ActorRuntime {
-  const entry = (self.system as WithRuntime | undefined)?.[RUNTIME];
+  const entry = systemSlotOf(self) as Entry | undefined;
   if (!entry) throw new Error('runtimeOf: this actor is not supervised by Overseer');
   const { cell, host, instance } = entry;
   let logger: Logger | undefined;
