@@ -113,10 +113,8 @@ export class ActorCell extends ChildState {
     const readiness = this.readinessSource();
     const observer = new IncarnationObserver(this, actor, readiness === 'tag' || readiness === 'tag+emit');
     actor.subscribe(observer);
-    if (readiness !== 'tag' && readiness !== 'on-start') {
-      actor.on('ready', observer.onSignal);
-      actor.on('not_ready', observer.onSignal);
-    }
+    // One wildcard listener, not one per type: a listener costs a Set on every actor.
+    if (readiness !== 'tag' && readiness !== 'on-start') actor.on('*', observer.onSignal);
     this.host.onCreated(this, actor);
     this.startedAt = this.host.clock.now();
     actor.start();
@@ -371,8 +369,9 @@ class IncarnationObserver {
     this.next = trackTags ? (snapshot) => cell.onSnapshot(actor, snapshot) : undefined;
   }
 
-  /** One listener for both `ready` and `not_ready` emits. */
+  /** Every emit of the incarnation: `ready` and `not_ready` change its readiness. */
   readonly onSignal = (event: EventObject): void => {
+    if (event.type !== 'ready' && event.type !== 'not_ready') return;
     this.signalled = true;
     this.cell.onSignal(this.actor, event.type === 'ready');
   };

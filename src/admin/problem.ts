@@ -5,7 +5,7 @@
 import type { ServerResponse } from 'node:http';
 import { PROBLEM_CONTENT_TYPE, problemDocument } from '../shared/problem.js';
 
-export type ProblemCode = 'not_found' | 'method_not_allowed' | 'bad_request' | 'unknown_actor';
+export type ProblemCode = 'not_found' | 'method_not_allowed' | 'bad_request' | 'unknown_actor' | 'invalid_query';
 
 export function sendProblem(res: ServerResponse, status: number, code: ProblemCode, detail: string, extra: Record<string, unknown> = {}): void {
   const body = JSON.stringify(problemDocument(status, code, detail, extra));

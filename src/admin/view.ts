@@ -16,7 +16,7 @@ export interface AdminView {
   stopping(): boolean;
   status(): StatusNode;
   /** The subtree at `path`, `depth` levels deep (undefined = all); undefined for an unknown path. */
-  statusAt?(path: string, depth?: number): StatusNode | undefined;
+  statusAt(path: string, depth?: number): StatusNode | undefined;
   /** Restarts of this path within its supervisor's intensity window. */
   recentRestarts(path: string): number;
   readonly events: EventBus;

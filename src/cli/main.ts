@@ -3,6 +3,7 @@
  * The `overseer` command: start | check | status | schema (DESIGN §7).
  * Usage errors exit 2 with the usage text; everything else maps to the codes in exit-codes.ts.
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { systemJsonSchema } from '../spec/index.js';
 import { runCheck } from './check.js';
@@ -18,10 +19,25 @@ function port(value: string): number {
   return n;
 }
 
+/** The package's version, read next to the built CLI (dist/overseer.mjs → package.json). */
+function version(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.OK;
+  const envLevel = process.env.OVERSEER_LOG_LEVEL;
+  if (envLevel !== undefined && !LOG_LEVELS.includes(envLevel) && argv[2] === 'start' && !argv.some((a) => a.startsWith('--log-level'))) {
+    process.stderr.write(`OVERSEER_LOG_LEVEL: invalid value "${envLevel}"; expected one of ${LOG_LEVELS.join(' | ')}\n`);
+    return EXIT.CONFIG;
+  }
   const program = new Command('overseer')
     .description('OTP-style supervision trees for Node.js on XState v5')
+    .version(version(), '-v, --version')
     .exitOverride()
     .showHelpAfterError()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });

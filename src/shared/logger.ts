@@ -18,7 +18,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     return pino({
       level,
       name: options.name,
-      transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } },
+      // Colour only for a terminal: `--pretty > file` gets plain text.
+      transport: { target: 'pino-pretty', options: { colorize: process.stdout.isTTY === true, translateTime: 'SYS:HH:MM:ss.l' } },
     });
   }
   return pino({ level, name: options.name });

@@ -30,6 +30,8 @@ const LEVELS: Record<string, Level> = {
 
 export function levelOf(event: EventEnvelope): Level {
   if (event.type === 'child_exited' && (event.data as { reason?: string }).reason === 'error') return 'error';
+  // A node leaving because it stops cleanly is expected; any other reason is worth a warning.
+  if (event.type === 'node_left' && (event.data as { reason?: string }).reason === 'shutdown') return 'info';
   return LEVELS[event.type] ?? 'debug';
 }
 

@@ -41,6 +41,11 @@ describe('admin endpoints', () => {
     expect(JSON.parse(missing.text)).toMatchObject({ type: 'urn:overseer:problem:unknown_actor', status: 404 });
   });
 
+  it('/readyz/shutdown answers the check ?verbose lists as [+]shutdown (regression: 404)', async () => {
+    const { get } = await ready();
+    expect(await get('/readyz/shutdown')).toMatchObject({ status: 200, text: 'ok' });
+  });
+
   it('/health is application/health+json with a check per actor', async () => {
     const { get } = await ready();
     const res = await get('/health');

@@ -7,7 +7,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendProblem, sendText } from '../problem.js';
 import type { Target } from '../server.js';
 import type { AdminView } from '../view.js';
-import { findNode } from './tree.js';
 
 export function livez(view: AdminView, _req: IncomingMessage, res: ServerResponse, url: Target): void {
   const live = view.live();
@@ -50,7 +49,12 @@ export function readyz(view: AdminView, _req: IncomingMessage, res: ServerRespon
 }
 
 function readyzOne(view: AdminView, res: ServerResponse, path: string): void {
-  const node = findNode(view.status(), path);
+  if (path === 'shutdown') {
+    // The check ?verbose lists as [+]shutdown: the node is not stopping.
+    const stopping = view.stopping() || view.readiness().stopping;
+    return sendText(res, stopping ? 503 : 200, stopping ? 'stopping' : 'ok');
+  }
+  const node = view.statusAt(path, 0);
   if (!node) return sendProblem(res, 404, 'unknown_actor', `no actor at path "${path}"`, { path });
   const ok = node.ready && !view.stopping();
   sendText(res, ok ? 200 : 503, ok ? 'ok' : `not ready: ${node.status}`);

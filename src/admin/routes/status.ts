@@ -4,34 +4,21 @@
  * `childCount` instead of `children`), so a very large tree need not be one response.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { PROBLEM_CONTENT_TYPE, problemDocument } from '../../shared/problem.js';
 import { sendJson, sendProblem } from '../problem.js';
 import type { Target } from '../server.js';
-import type { StatusNode } from '../../system/status.js';
 import type { AdminView } from '../view.js';
-import { cutTree, findNode } from './tree.js';
 
 const ROOT = 'root';
 
 export function status(view: AdminView, _req: IncomingMessage, res: ServerResponse, url: Target, subpath = ''): void {
   const query = depthParam(url.searchParams);
-  if (!query.ok) {
-    // sendJson, not sendProblem: `invalid_query` is not (yet) one of ProblemCode's members.
-    const body = problemDocument(400, 'invalid_query', query.detail, { parameter: 'depth', value: query.value });
-    return sendJson(res, 400, body, PROBLEM_CONTENT_TYPE);
-  }
+  if (!query.ok) return sendProblem(res, 400, 'invalid_query', query.detail, { parameter: 'depth', value: query.value });
   const { depth } = query;
   const path = subpath.replace(/\/+$/, '') || ROOT;
   if (path === ROOT && depth === undefined) return sendJson(res, 200, view.status()); // as it always was
-  const node = view.statusAt ? view.statusAt(path, depth) : fallback(view, path, depth);
+  const node = view.statusAt(path, depth);
   if (!node) return sendProblem(res, 404, 'unknown_actor', `no actor at path "${path}"`, { path });
   sendJson(res, 200, node);
-}
-
-/** Until the view can describe a subtree itself: describe everything, then find and cut. */
-function fallback(view: AdminView, path: string, depth: number | undefined): StatusNode | undefined {
-  const node = findNode(view.status(), path);
-  return node && depth !== undefined ? cutTree(node, depth) : node;
 }
 
 type DepthQuery = { ok: true; depth: number | undefined } | { ok: false; detail: string; value: string };

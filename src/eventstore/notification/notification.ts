@@ -120,7 +120,9 @@ export const notification = fromCallback<NotificationRequest, unknown>(({ self, 
 
   return () => {
     appends.unsubscribe();
-    for (const pump of pumps.values()) pump.end(new StoreUnavailableError(rt.path));
+    // The system stops: subscriptions end (a `for await` finishes). A restart of this actor
+    // alone is an outage the consumer should see, to subscribe again from its position.
+    for (const pump of pumps.values()) pump.end(rt.system.stopping ? undefined : new StoreUnavailableError(rt.path));
     pumps.clear();
   };
 });
