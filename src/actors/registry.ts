@@ -4,6 +4,7 @@
  * validation checks names against it, so an unknown behaviour never fails at run time.
  */
 import type { AnyActorLogic } from 'xstate';
+import { InvalidBehaviourError } from '../shared/errors.js';
 import { isActorLogic } from './logic-traits.js';
 
 export class BehaviourRegistry {
@@ -14,14 +15,14 @@ export class BehaviourRegistry {
   }
 
   register(name: string, logic: AnyActorLogic): this {
-    if (!isActorLogic(logic)) throw new TypeError(`behaviour "${name}" is not XState actor logic (createMachine, fromCallback, …)`);
+    if (!isActorLogic(logic)) throw new InvalidBehaviourError(name);
     this.logic.set(name, logic);
     return this;
   }
 
   get(name: string): AnyActorLogic {
     const logic = this.logic.get(name);
-    if (!logic) throw new Error(`behaviour "${name}" is not registered`); // validated earlier: a bug if reached
+    if (!logic) throw new Error(`overseer: behaviour "${name}" is not registered`); // validated at load: a runtime bug if reached
     return logic;
   }
 

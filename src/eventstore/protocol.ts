@@ -8,7 +8,7 @@ import type { Message } from '../actors/cell.js';
 import type { AskOptions } from '../actors/reply.js';
 import { OverseerError } from '../shared/errors.js';
 import { withField } from '../shared/with-field.js';
-import { StoreUnavailableError } from './errors.js';
+import { InvalidStoreRequestError, StoreUnavailableError } from './errors.js';
 
 export type Reply<T> = { readonly type: 'ok'; readonly value: T } | { readonly type: 'error'; readonly error: Error };
 
@@ -22,7 +22,7 @@ export type AskFn = <R>(path: string, message: Message, options?: AskOptions) =>
 /** Answers `replyTo` with the value of `work` (sync or async) or with the error it threw. */
 export function respond<T>(replyTo: ReplyTarget | undefined, work: () => T | Promise<T>): void {
   if (replyTo === undefined) return; // a plain send: nobody is waiting for the answer
-  const fail = (error: unknown) => replyTo.send({ type: 'error', error: error instanceof Error ? error : new Error(String(error)) });
+  const fail = (error: unknown) => replyTo.send({ type: 'error', error: error instanceof Error ? error : new Error(String(error), { cause: error }) });
   try {
     const value = work();
     if (value instanceof Promise) value.then((v) => replyTo.send({ type: 'ok', value: v }), fail);
@@ -69,7 +69,7 @@ export function forward<T>(send: (path: string, message: Message) => void, path:
 /** Answers (and logs) a request type an actor does not know, so an asker fails at once instead of at its timeout. */
 export function refuseUnknown(logger: { warn(obj: object, msg: string): void }, actor: string, message: { type: string; replyTo?: ReplyTarget }, known: readonly string[]): void {
   logger.warn({ type: message.type }, `${actor}: unknown request type; ignored`);
-  message.replyTo?.send({ type: 'error', error: new Error(`${actor}: unknown request type "${String(message.type)}"; expected one of ${known.join(', ')}`) });
+  message.replyTo?.send({ type: 'error', error: new InvalidStoreRequestError(`${actor}: unknown request type "${String(message.type)}"; expected one of ${known.join(', ')}`) });
 }
 
 /** The path of a sibling of the actor at `path` (`root/store` + `persistence` → `root/persistence`). */

@@ -20,6 +20,8 @@ export type ErrorCode =
   | 'OVERSEER_ERR_ASK_TARGET_EXITED'
   | 'OVERSEER_ERR_RESERVED_EVENT'
   | 'OVERSEER_ERR_READINESS_TIMEOUT'
+  | 'OVERSEER_ERR_INVALID_BEHAVIOUR'
+  | 'OVERSEER_ERR_NOT_SUPERVISED'
   | 'OVERSEER_ERR_NOT_RUNNING'
   | 'OVERSEER_ERR_INTENSITY'
   | 'OVERSEER_ERR_READY_TIMEOUT'
@@ -153,10 +155,26 @@ export class AskAbortedError extends OverseerError {
   }
 }
 
-/** The system (or the target) is not running: stopped, or not started yet. */
+/** The system (or the target) is not running: stopped, or not started yet. `path` names the actor, when one is meant. */
 export class NotRunningError extends OverseerError {
-  constructor(readonly what: string) {
+  readonly path: string | undefined;
+  constructor(what: string, path?: string) {
     super('OVERSEER_ERR_NOT_RUNNING', `${what} is not running`);
+    this.path = path;
+  }
+}
+
+/** A behaviour registered (startSystem `behaviours`) that is not XState actor logic. */
+export class InvalidBehaviourError extends OverseerError {
+  constructor(readonly behaviour: string) {
+    super('OVERSEER_ERR_INVALID_BEHAVIOUR', `behaviour "${behaviour}" is not XState actor logic (createMachine, fromCallback, …)`);
+  }
+}
+
+/** runtimeOf(self) from an actor Overseer does not supervise (a raw createActor). */
+export class NotSupervisedError extends OverseerError {
+  constructor() {
+    super('OVERSEER_ERR_NOT_SUPERVISED', 'runtimeOf: this actor is not supervised by Overseer (start it through a system, not createActor)');
   }
 }
 

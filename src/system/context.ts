@@ -9,6 +9,7 @@ import type { AskOptions } from '../actors/reply.js';
 import type { EventInput } from '../events/catalogue.js';
 import type { Logger } from '../shared/logger.js';
 import { withField } from '../shared/with-field.js';
+import { NotSupervisedError } from '../shared/errors.js';
 import { setSystemSlot, systemSlotOf } from '../actors/xstate-adapter.js';
 import type { System } from './system.js';
 
@@ -60,7 +61,7 @@ export function attachRuntime(actor: AnyActorRef, cell: ActorCell, host: Runtime
  */
 export function runtimeOf(self: AnyActorRef): ActorRuntime {
   const entry = systemSlotOf(self) as Entry | undefined;
-  if (!entry) throw new Error('runtimeOf: this actor is not supervised by Overseer');
+  if (!entry) throw new NotSupervisedError();
   const { cell, host, instance } = entry;
   let logger: Logger | undefined;
   return {

@@ -27,14 +27,14 @@ export class WorkerRef {
 
   /** As `system.send(path, message)`; throws NotRunningError once the child is gone or the system stops. */
   send(message: Message): void {
-    if (this.host.stopping) throw new NotRunningError('the system');
+    if (this.host.stopping) throw new NotRunningError('the system', this.cell.path);
     this.cell.send(message);
   }
 
   /** As `system.ask(path, message, options)`. */
   ask<R = unknown>(message: Message, options: AskOptions = {}): Promise<R> {
     return this.host.askWith<R>(this.cell.path, message, options, (m, reply) => {
-      if (this.host.stopping) throw new NotRunningError('the system');
+      if (this.host.stopping) throw new NotRunningError('the system', this.cell.path);
       this.cell.sendAsk(m, reply);
     });
   }
