@@ -30,9 +30,20 @@ export class RuntimeMetrics {
 
   observe(event: EventEnvelope): void {
     const d = event.data as Record<string, unknown>;
-    if (event.type === 'child_exited') add(this.exits, key(String(d.path), String(d.reason)), 1);
+    if (event.type === 'child_deleted') this.forget(String(d.path));
+    else if (event.type === 'child_exited') add(this.exits, key(String(d.path), String(d.reason)), 1);
     else if (event.type === 'messages_dropped') add(this.dropped, key(String(d.path), String(d.policy)), Number(d.count) || 0);
     else if (event.type === 'events_appended') this.appended += Math.max(0, Number(d.toVersion) - Number(d.fromVersion) + 1);
+  }
+
+  /** A child left the tree for good: its series (and its subtree's) leave /metrics. */
+  private forget(path: string): void {
+    for (const map of [this.exits, this.dropped]) {
+      for (const k of map.keys()) {
+        const p = unkey(k)[0]!;
+        if (p === path || p.startsWith(path + '/')) map.delete(k);
+      }
+    }
   }
 
   async render(): Promise<{ contentType: string; body: string }> {

@@ -37,6 +37,9 @@ export interface SubscriberStats {
 
 export type PublishInput = EventInput & { coalesce?: boolean };
 
+/** Cached routes (event type → its subscribers) at most; past it the cache starts again. */
+const MAX_ROUTES = 4096;
+
 export class EventBus {
   private readonly subs: BusSubscription[] = [];
   /** type → its route; rebuilt lazily when a subscriber changes how it takes events. */
@@ -156,9 +159,11 @@ export class EventBus {
     return this.subs.map((s) => ({ name: s.name, mode: s.mode, buffered: s.buffered, capacity: s.capacity, delivered: s.delivered, dropped: s.dropped }));
   }
 
-  /** Ends every subscription (their iterators finish). */
+  /** Ends every subscription (their iterators finish) and clears the drop reporter's timers. */
   close(): void {
     for (const sub of [...this.subs]) sub.unsubscribe();
+    this.drops.close();
+    this.routes.clear();
   }
 
   private stampAt = 0;
@@ -199,6 +204,8 @@ export class EventBus {
     let route = this.routes.get(event.type);
     if (route === undefined) {
       route = routeOf(this.subs.filter((s) => s.types === null || s.types.has(event.type)));
+      // Bounded: an application publishing ever new types must not grow the cache forever.
+      if (this.routes.size >= MAX_ROUTES) this.routes.clear();
       this.routes.set(event.type, route);
     }
     const subs = route.subs;
@@ -287,8 +294,14 @@ export class EventBus {
   private remove(sub: BusSubscription): void {
     const i = this.subs.indexOf(sub);
     if (i >= 0) this.subs.splice(i, 1);
-    // Routes are replaced, never mutated: a log entry may still hold the old array.
-    for (const [type, route] of this.routes) if (route.subs.includes(sub)) this.routes.set(type, routeOf(route.subs.filter((s) => s !== sub)));
+    // Routes are replaced, never mutated: a log entry may still hold the old array. A route
+    // left without subscribers goes (it is rebuilt on the next publish of its type).
+    for (const [type, route] of this.routes) {
+      if (!route.subs.includes(sub)) continue;
+      const rest = route.subs.filter((s) => s !== sub);
+      if (rest.length === 0) this.routes.delete(type);
+      else this.routes.set(type, routeOf(rest));
+    }
   }
 
   private onFull(sub: BusSubscription, event: Envelope, onDrop: SubscribeOptions['onDrop']): void {
