@@ -9,11 +9,12 @@ import type { Clock, TimerHandle } from '../shared/clock.js';
 import { AskTargetExitedError, MailboxFullError, MessageDroppedError, NotRunningError } from '../shared/errors.js';
 import type { Shutdown, WorkerSpec } from '../spec/types.js';
 import { exitReasonOf, type ActorOutcome, type ExitReason } from './exit-reasons.js';
-import { READY_TAG, STOP_EVENT, traitsOf } from './logic-traits.js';
+import { READY_TAG, STOP_EVENT, STOPPED_SIGNAL, traitsOf } from './logic-traits.js';
 import { deliver, releaseAfterError } from './xstate-adapter.js';
 import { ChildState } from './child-state.js';
 import { BoundedQueue } from '../shared/bounded-queue.js';
 import { replyOf, type ReplyRef } from './reply.js';
+import type { Inspector } from '../supervisor/services.js';
 
 /** A message to an actor: an XState event, with any payload. */
 export type Message = EventObject & { readonly [key: string]: unknown };
@@ -26,6 +27,8 @@ export interface CellHost {
   readonly clock: Clock;
   /** The clock the XState actor gets (its `after:` delays keep the process alive, as in raw XState). */
   readonly actorClock: Clock;
+  /** An XState inspector for every incarnation; deliveries then go through `send` so it sees them. */
+  readonly inspect?: Inspector;
   /** The actor ended on its own (not by `stop`). Called once per incarnation. */
   onExit(cell: ActorCell, reason: ExitReason, error: unknown): void;
   onReadiness(cell: ActorCell, ready: boolean): void;
@@ -40,6 +43,12 @@ export interface CellHost {
  * at start but lost and regained by `not_ready` / `ready` emits, the `ready` tag, or emits.
  */
 type ReadinessSource = 'on-start' | 'start+emit' | 'tag' | 'emit' | 'tag+emit';
+
+/**
+ * How an incarnation stops when asked: at once, by reaching a final state after
+ * `overseer.stop` (a machine that handles it), or by emitting `stopped` after it (stopsBySignal).
+ */
+type GracefulStop = 'none' | 'final-state' | 'signal';
 
 /** How the current incarnation is being made to exit by `exit()` (system.kill), if it is. */
 interface ForcedExit {
@@ -61,6 +70,8 @@ export class ActorCell extends ChildState {
   private stopWaiter: (() => void) | undefined;
   private stopTimer: TimerHandle | undefined;
   private forcedExit: ForcedExit | undefined;
+  /** Fixed when the incarnation starts: a later setLogic changes the next one only. */
+  private graceful: GracefulStop = 'none';
   /** Asks delivered to the current incarnation and not yet answered: failed if it exits. */
   private inflight: ReplyRef[] | undefined;
   private inflightLimit = 64;
@@ -68,6 +79,8 @@ export class ActorCell extends ChildState {
   forced = false;
   /** What the current incarnation reports about itself (runtimeOf(self).report), for status. */
   info: (() => Record<string, unknown>) | undefined;
+  /** An inspector watches: deliveries go through XState's `send` (read once, off the send path). */
+  private readonly inspected: boolean;
 
   constructor(
     readonly path: string,
@@ -76,6 +89,7 @@ export class ActorCell extends ChildState {
     private readonly host: CellHost,
   ) {
     super();
+    this.inspected = host.inspect !== undefined;
   }
 
   get id(): string {
@@ -103,18 +117,23 @@ export class ActorCell extends ChildState {
    */
   start(): void {
     if (this.actor !== undefined) throw new Error(`overseer: "${this.path}" started while incarnation ${this.instance ?? '?'} runs`);
-    const actor = createActor(this.logic, { input: this.spec.params, clock: this.host.actorClock });
+    const inspect = this.host.inspect;
+    const actor = createActor(this.logic, inspect ? { input: this.spec.params, clock: this.host.actorClock, inspect } : { input: this.spec.params, clock: this.host.actorClock });
     this.instance = newId();
     this.info = undefined;
     this.status = 'starting';
     this.ready = false;
     this.forced = false;
     this.actor = actor;
+    const traits = traitsOf(this.logic);
+    this.graceful = traits.emitsStopped ? 'signal' : traits.handlesStop ? 'final-state' : 'none';
     const readiness = this.readinessSource();
-    const observer = new IncarnationObserver(this, actor, readiness === 'tag' || readiness === 'tag+emit');
+    const readyEmits = readiness !== 'tag' && readiness !== 'on-start';
+    const observer = new IncarnationObserver(this, actor, readiness === 'tag' || readiness === 'tag+emit', readyEmits);
     actor.subscribe(observer);
-    // One wildcard listener, not one per type: a listener costs a Set on every actor.
-    if (readiness !== 'tag' && readiness !== 'on-start') actor.on('*', observer.onSignal);
+    // One wildcard listener for every emit the runtime reads (readiness, `stopped`), not one
+    // per type: a listener costs a Set on every actor.
+    if (readyEmits || this.graceful === 'signal') actor.on('*', observer.onSignal);
     this.host.onCreated(this, actor);
     this.startedAt = this.host.clock.now();
     actor.start();
@@ -136,13 +155,13 @@ export class ActorCell extends ChildState {
       // No try/finally on the hot path: XState catches errors inside the actor, and should
       // send itself ever throw, the next drain resets `busy` (messages queue meanwhile).
       this.busy = true;
-      deliver(this.actor!, message);
+      deliver(this.actor!, message, this.inspected);
       this.busy = false;
       return;
     }
     const actor = this.actor;
     if (this.status === 'stopped' || this.status === 'failed' || this.status === 'completed') {
-      throw new NotRunningError(`actor "${this.path}"`);
+      throw new NotRunningError(`actor "${this.path}"`, this.path);
     }
     this.direct = false; // later sends queue behind this one
     const mailbox = (this.mailbox ??= new BoundedQueue(this.spec.mailbox.capacity, this.spec.mailbox.overflow));
@@ -163,7 +182,7 @@ export class ActorCell extends ChildState {
     if (this.direct && !this.busy) {
       const actor = this.actor!;
       this.busy = true;
-      deliver(actor, message);
+      deliver(actor, message, this.inspected);
       this.busy = false;
       if (!reply.settled) this.watchOrFail(actor, reply as ReplyRef<unknown>);
       return;
@@ -172,9 +191,11 @@ export class ActorCell extends ChildState {
   }
 
   /**
-   * Stops the current incarnation: graceful when the machine handles `overseer.stop` (it is
-   * sent that event and given `shutdown` ms to reach a final state), otherwise at once.
-   * Resolves when the actor has stopped. Never reports through onExit.
+   * Stops the current incarnation. Graceful when its logic stops gracefully: it is sent
+   * `overseer.stop` and given `shutdown` ms (or forever, `infinity`) to reach a final state
+   * (a machine that handles the event) or to emit `stopped` (stopsBySignal), then is
+   * force-stopped (`forced`). Any other logic, and `brutal_kill`, stop at once without being
+   * asked. Resolves when the actor has stopped. Never reports through onExit.
    */
   stop(shutdown: Shutdown): Promise<void> {
     const actor = this.actor;
@@ -187,7 +208,7 @@ export class ActorCell extends ChildState {
     this.setReady(false);
     return new Promise<void>((resolve) => {
       this.stopWaiter = resolve;
-      if (shutdown === 'brutal_kill' || !traitsOf(this.logic).handlesStop) {
+      if (shutdown === 'brutal_kill' || this.graceful === 'none') {
         this.forced = shutdown === 'brutal_kill';
         actor.stop();
         return;
@@ -213,7 +234,13 @@ export class ActorCell extends ChildState {
     actor.stop();
   }
 
-  /** Force-stops now (shutdown deadline passed). */
+  /** @internal A `stopped` emit of `actor`: the graceful stop it was asked for is done. */
+  onStopped(actor: AnyActorRef): void {
+    // Only an answer to overseer.stop counts: a `stopped` emit at any other time means nothing.
+    if (this.actor === actor && this.stopWaiter !== undefined && this.graceful === 'signal') actor.stop();
+  }
+
+  /** Force-stops now (shutdown deadline passed, or the whole stop's deadline). */
   kill(): void {
     const actor = this.actor;
     if (actor === undefined) return;
@@ -325,7 +352,7 @@ export class ActorCell extends ChildState {
     try {
       for (let n = mailbox.depth; n > 0 && this.actor === actor; n--) {
         const message = mailbox.shift()!;
-        deliver(actor, message);
+        deliver(actor, message, this.inspected);
         const reply = replyOf(message);
         if (reply !== undefined && !reply.settled) this.watchOrFail(actor, reply);
       }
@@ -365,13 +392,16 @@ class IncarnationObserver {
     private readonly cell: ActorCell,
     private readonly actor: AnyActorRef,
     trackTags: boolean,
+    /** `ready` / `not_ready` emits change readiness (not when it follows the tag, or is on-start). */
+    private readonly readyEmits: boolean,
   ) {
     this.next = trackTags ? (snapshot) => cell.onSnapshot(actor, snapshot) : undefined;
   }
 
-  /** Every emit of the incarnation: `ready` and `not_ready` change its readiness. */
+  /** Every emit of the incarnation: `ready` and `not_ready` change its readiness; `stopped` ends a graceful stop. */
   readonly onSignal = (event: EventObject): void => {
-    if (event.type !== 'ready' && event.type !== 'not_ready') return;
+    if (event.type === STOPPED_SIGNAL) return this.cell.onStopped(this.actor);
+    if (!this.readyEmits || (event.type !== 'ready' && event.type !== 'not_ready')) return;
     this.signalled = true;
     this.cell.onSignal(this.actor, event.type === 'ready');
   };

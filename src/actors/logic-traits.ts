@@ -1,14 +1,17 @@
 /**
  * What the runtime needs to know about a piece of actor logic, computed once per logic
- * object: is it a machine, does any state carry the `ready` tag, does it handle the graceful
- * stop event. Cached so spawning 100k actors of one behaviour inspects the machine once.
+ * object: is it a machine, does any state carry the `ready` tag, does it stop gracefully (a
+ * machine handling the stop event, or any logic marked stopsBySignal). Cached so spawning
+ * 100k actors of one behaviour inspects the machine once.
  */
 import type { AnyActorLogic } from 'xstate';
 import { stateNodesOf } from './xstate-adapter.js';
 
-/** Sent to a machine that declares it, to ask for a graceful stop (reach a final state). */
+/** Sent to a logic that stops gracefully: a machine reaches a final state, a stopsBySignal logic emits `stopped`. */
 export const STOP_EVENT = 'overseer.stop';
 export const READY_TAG = 'ready';
+/** The emit by which a stopsBySignal logic says it has finished stopping. */
+export const STOPPED_SIGNAL = 'stopped';
 
 export interface LogicTraits {
   readonly isMachine: boolean;
@@ -18,11 +21,14 @@ export interface LogicTraits {
   readonly handlesStop: boolean;
   /** Declared with readyBySignal: `auto` readiness waits for its `{ type: 'ready' }` emit. */
   readonly emitsReady: boolean;
+  /** Declared with stopsBySignal: stopping sends `overseer.stop` and waits for its `{ type: 'stopped' }` emit. */
+  readonly emitsStopped: boolean;
 }
 
 // A registered symbol on the logic object, not a module-local set: the CLI runs a bundled copy
 // of the runtime while user modules import `overseer` from node_modules; both must agree.
 const SIGNALS_READY = Symbol.for('overseer.readyBySignal');
+const SIGNALS_STOPPED = Symbol.for('overseer.stopsBySignal');
 
 /**
  * Declares that `logic` emits `{ type: 'ready' }` once it can serve (a listener bound, a
@@ -31,6 +37,21 @@ const SIGNALS_READY = Symbol.for('overseer.readyBySignal');
  */
 export function readyBySignal<T extends AnyActorLogic>(logic: T): T {
   (logic as unknown as Record<symbol, boolean>)[SIGNALS_READY] = true;
+  cache.delete(logic);
+  return logic;
+}
+
+/**
+ * Declares that `logic` stops gracefully: on stop it is sent `{ type: 'overseer.stop' }` and
+ * is stopped once it emits `{ type: 'stopped' }` (requests finished, files closed), or
+ * force-stopped at its `shutdown` deadline. Any logic, not only machines (`fromCallback`…).
+ * @example
+ * export const server = stopsBySignal(fromCallback(({ receive, emit }) => {
+ *   receive((e) => { if (e.type === 'overseer.stop') void http.close().then(() => emit({ type: 'stopped' })); });
+ * }));
+ */
+export function stopsBySignal<T extends AnyActorLogic>(logic: T): T {
+  (logic as unknown as Record<symbol, boolean>)[SIGNALS_STOPPED] = true;
   cache.delete(logic);
   return logic;
 }
@@ -47,16 +68,18 @@ export function traitsOf(logic: AnyActorLogic): LogicTraits {
 }
 
 function inspect(logic: AnyActorLogic): LogicTraits {
-  const emitsReady = (logic as unknown as Record<symbol, boolean | undefined>)[SIGNALS_READY] === true;
+  const marks = logic as unknown as Record<symbol, boolean | undefined>;
+  const emitsReady = marks[SIGNALS_READY] === true;
+  const emitsStopped = marks[SIGNALS_STOPPED] === true;
   const nodes = stateNodesOf(logic);
-  if (nodes === undefined) return { isMachine: false, hasReadyTag: false, handlesStop: false, emitsReady };
+  if (nodes === undefined) return { isMachine: false, hasReadyTag: false, handlesStop: false, emitsReady, emitsStopped };
   let hasReadyTag = false;
   let handlesStop = false;
   for (const node of nodes) {
     if (node.tags?.includes(READY_TAG)) hasReadyTag = true;
     if (node.on && STOP_EVENT in node.on) handlesStop = true;
   }
-  return { isMachine: true, hasReadyTag, handlesStop, emitsReady };
+  return { isMachine: true, hasReadyTag, handlesStop, emitsReady, emitsStopped };
 }
 
 /** Duck-typed check for XState actor logic (what `module:` exports and registrations must be). */

@@ -1,6 +1,7 @@
 /**
- * `overseer start [FILE]`: runs a system in the foreground until SIGTERM/SIGINT (exit 0) or
- * until the root supervisor gives up (exit 1). Invalid config exits 78 before anything starts.
+ * `overseer start [FILE]`: runs a system in the foreground until SIGTERM/SIGINT (drain, then a
+ * graceful stop, exit 0) or until the root supervisor gives up (exit 1). Invalid config exits
+ * 78 before anything starts.
  */
 import { resolve } from 'node:path';
 import { ConfigError, formatProblem } from '../shared/errors.js';
@@ -47,7 +48,8 @@ export async function runStart(file: string, flags: StartFlags): Promise<number>
       logger.warn({ signal }, 'second signal: exiting without waiting for the stop to finish');
       process.exit(EXIT.ROOT_GAVE_UP);
     }
-    logger.info({ signal }, 'stopping');
+    // Readiness drops now; with spec.drainMs the tree keeps serving that long before it stops.
+    logger.info({ signal, drainMs: system.spec.drainMs }, 'stopping');
     void system.stop();
   };
   process.on('SIGTERM', onSignal);

@@ -19,7 +19,7 @@ type ControlPlaneEvent = { type: 'admin_failed'; error: Error };
 export const controlPlane = fromCallback<ControlPlaneEvent>(({ self, emit, receive }) => {
   const rt = runtimeOf(self);
   const system = rt.system;
-  const { spec, events: bus } = system;
+  const { spec, bus } = system;
   // From the live tree, not the static spec: a restarted control plane sees dynamic children too.
   const expected = system.requiredPaths().filter((p) => p !== rt.path);
   let state = initialReadiness(spec.node, expected, readyPaths(system.status()));

@@ -32,7 +32,8 @@ export interface SubscribeOptions {
   handler?: (event: EventEnvelope) => void;
 }
 
-export interface Subscription extends AsyncIterable<EventEnvelope> {
+/** A subscription; `E` narrows to the envelopes of the subscribed types (see SystemEvents.subscribe). */
+export interface Subscription<E extends EventEnvelope = EventEnvelope> extends AsyncIterable<E> {
   readonly name: string;
   /** Events this subscriber lost to a full buffer. */
   readonly dropped: number;

@@ -2,7 +2,10 @@
  * What every supervisor in a tree shares with the runtime that owns it: time, randomness,
  * event publishing, behaviour lookup and the path index. One object per running system.
  */
-import type { AnyActorLogic, AnyActorRef } from 'xstate';
+import type { AnyActorLogic, AnyActorRef, InspectionEvent, Observer } from 'xstate';
+
+/** XState's `inspect` option: an observer or a function of inspection events. */
+export type Inspector = Observer<InspectionEvent> | ((event: InspectionEvent) => void);
 import type { ActorCell } from '../actors/cell.js';
 import type { RuntimeEventData, RuntimeEventType } from '../events/catalogue.js';
 import type { Clock } from '../shared/clock.js';
@@ -15,6 +18,8 @@ export interface SupervisorServices {
   readonly clock: Clock;
   /** The clock handed to XState actors: their delays keep the process alive, as in raw XState. */
   readonly actorClock: Clock;
+  /** An XState inspector every actor is created with (startSystem `inspect`). */
+  readonly inspect?: Inspector;
   /** [0, 1), for backoff jitter; injectable so tests can pin it. */
   readonly random: () => number;
   publish<T extends RuntimeEventType>(type: T, source: string, data: RuntimeEventData[T]): void;

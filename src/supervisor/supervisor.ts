@@ -132,6 +132,10 @@ export class Supervisor extends ChildState implements SupervisorParent {
     return this.services.actorClock;
   }
 
+  get inspect() {
+    return this.services.inspect;
+  }
+
   /** Children in start order. */
   list(): Child[] {
     return this.order.map((id) => this.children.get(id)!);

@@ -11,6 +11,7 @@ import { silentLogger, type Logger } from '../shared/logger.js';
 import { loadSpecFile, loadSpecObject, type LoadedSpec, type SpecOverrides } from '../spec/index.js';
 import { builtinBehaviours, builtinParams, withControlPlane } from './builtins.js';
 import { System } from './system.js';
+import type { Inspector } from '../supervisor/services.js';
 
 export interface StartSystemOptions {
   /** A config file path (YAML or JSON), or an already-parsed spec object in the same shape. */
@@ -23,6 +24,11 @@ export interface StartSystemOptions {
   logger?: Logger;
   /** Injected time (tests); default: the real clock. */
   clock?: Clock;
+  /**
+   * An XState inspector (as `createActor(logic, { inspect })` takes) given to every actor of
+   * the tree, e.g. `createBrowserInspector().inspect` from @statelyai/inspect, or a function.
+   */
+  inspect?: Inspector;
   /** Randomness for backoff jitter; default Math.random. */
   random?: () => number;
   /** Same meaning as the CLI flags; win over OVERSEER_* variables and the file. */
@@ -58,6 +64,7 @@ export async function startSystem(options: StartSystemOptions): Promise<System> 
     logger: options.logger ?? silentLogger(),
     clock: options.clock ?? systemClock,
     actorClock: options.clock ?? actorClock,
+    ...(options.inspect ? { inspect: options.inspect } : {}),
     random: options.random ?? Math.random,
     params,
   });

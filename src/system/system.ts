@@ -17,7 +17,7 @@ import type { ExitReason } from '../actors/exit-reasons.js';
 import type { ChildCounts, ChildInfo } from '../supervisor/supervisor.js';
 import type { Logger } from '../shared/logger.js';
 import type { SystemSpec } from '../spec/types.js';
-import type { Child, SupervisorParent, SupervisorServices } from '../supervisor/services.js';
+import type { Child, Inspector, SupervisorParent, SupervisorServices } from '../supervisor/services.js';
 import { stopWithin } from '../supervisor/shutdown.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { validateChildSpec } from './child-spec.js';
@@ -25,6 +25,7 @@ import { attachRuntime, type RuntimeHost } from './context.js';
 import { logEvent } from './event-logger.js';
 import { WorkerRef } from './worker-ref.js';
 import { describeTree, type StatusNode } from './status.js';
+import { SystemEvents } from './system-events.js';
 
 export interface SystemExit {
   /** `stopped`: stop() was called; `failed`: the root supervisor gave up. */
@@ -40,6 +41,8 @@ export interface SystemParts {
   clock: Clock;
   /** The clock XState actors get (default: the real one, timers keep the process alive). */
   actorClock?: Clock;
+  /** An XState inspector handed to every actor. */
+  inspect?: Inspector;
   random: () => number;
   /** Params schemas by behaviour name, checked for children started at run time too. */
   params?: ReadonlyMap<string, z.ZodType>;
@@ -47,7 +50,10 @@ export interface SystemParts {
 
 export class System implements SupervisorParent, RuntimeHost {
   readonly spec: SystemSpec;
-  readonly events: EventBus;
+  /** Publish, subscribe, request, recent: the bus as users see it. */
+  readonly events: SystemEvents;
+  /** @internal The bus itself: starting, flushing, lifecycle publishing are the runtime's. */
+  readonly bus: EventBus;
   readonly logger: Logger;
   /** Resolves once the system has stopped, saying why (the CLI exits 1 on `failed`). */
   readonly stopped: Promise<SystemExit>;
@@ -65,6 +71,8 @@ export class System implements SupervisorParent, RuntimeHost {
   private readonly params: ReadonlyMap<string, z.ZodType> | undefined;
   private readyWaiters: { resolve(): void; reject(error: Error): void }[] = [];
   private stopRequested: Promise<void> | undefined;
+  /** The tree has stopped: sends and asks are refused. Until then (drain, stop) actors still talk. */
+  private halted = false;
   private resolveStopped!: (exit: SystemExit) => void;
 
   constructor(parts: SystemParts) {
@@ -76,9 +84,10 @@ export class System implements SupervisorParent, RuntimeHost {
     this.registry = registry;
     this.params = parts.params;
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
-    this.events = new EventBus({ system: spec.name, node: spec.node, clock, logger });
-    this.events.subscribe('event-logger', { handler: (e: EventEnvelope) => logEvent(logger, e), buffer: 10_000 });
-    this.events.subscribe('system-readiness', {
+    this.bus = new EventBus({ system: spec.name, node: spec.node, clock, logger });
+    this.events = new SystemEvents(this.bus);
+    this.bus.subscribe('event-logger', { handler: (e: EventEnvelope) => logEvent(logger, e), buffer: 10_000 });
+    this.bus.subscribe('system-readiness', {
       types: ['system_ready', 'system_degraded', 'system_stopping'],
       buffer: 100,
       mode: 'critical',
@@ -87,8 +96,9 @@ export class System implements SupervisorParent, RuntimeHost {
     const services: SupervisorServices = {
       clock,
       actorClock: parts.actorClock ?? clock,
+      ...(parts.inspect ? { inspect: parts.inspect } : {}),
       random,
-      publish: <T extends RuntimeEventType>(type: T, source: string, data: RuntimeEventData[T]) => void this.events.publishRuntime({ type, source, data }),
+      publish: <T extends RuntimeEventType>(type: T, source: string, data: RuntimeEventData[T]) => void this.bus.publishRuntime({ type, source, data }),
       logicFor: (name: string): AnyActorLogic => registry.get(name),
       register: (child) => void this.index.set(child.path, child),
       unregister: (child) => {
@@ -128,7 +138,7 @@ export class System implements SupervisorParent, RuntimeHost {
       await this.stopRequested;
       throw error;
     }
-    this.events.start(); // idempotent; covers trees started without a control plane
+    this.bus.start(); // idempotent; covers trees started without a control plane
   }
 
   /** Resolves on system_ready (at once if the system is ready now); rejects with the missing systems after timeoutMs. */
@@ -181,14 +191,14 @@ export class System implements SupervisorParent, RuntimeHost {
 
   send(path: string, message: Message): void {
     const child = this.index.get(path);
-    if (child !== undefined && child.kind === 'worker' && this.stopRequested === undefined) return child.send(message);
+    if (child !== undefined && child.kind === 'worker' && !this.halted) return child.send(message);
     this.worker(path).send(message); // the slow path names the problem
   }
 
   ask<R = unknown>(path: string, message: Message, options: AskOptions = {}): Promise<R> {
     return this.askWith<R>(path, message, options, (m, reply) => {
       const child = this.index.get(path);
-      if (child !== undefined && child.kind === 'worker' && this.stopRequested === undefined) return child.sendAsk(m, reply);
+      if (child !== undefined && child.kind === 'worker' && !this.halted) return child.sendAsk(m, reply);
       this.worker(path).sendAsk(m, reply); // the slow path names the problem
     });
   }
@@ -242,7 +252,7 @@ export class System implements SupervisorParent, RuntimeHost {
    * at once, other reasons in order. Its supervisor applies the restart type. For fault drills.
    */
   kill(path: string, reason = 'killed'): void {
-    if (this.stopRequested) throw new NotRunningError('the system');
+    if (this.stopRequested) throw new NotRunningError('the system', path);
     const target = this.lookup(path);
     if (target === this.root) throw new UnknownActorError(path); // the root has no supervisor: use stop()
     const exit: ExitReason = reason === 'normal' || reason === 'shutdown' ? reason : 'error';
@@ -290,15 +300,26 @@ export class System implements SupervisorParent, RuntimeHost {
     const waiters = this.readyWaiters;
     this.readyWaiters = [];
     for (const w of waiters) w.reject(new NotRunningError('the system'));
-    this.events.publishRuntime({ type: 'system_stopping', data: {} });
+    this.bus.publishRuntime({ type: 'system_stopping', data: {} });
     // Every handler (control plane, event logger, SSE clients) sees system_stopping before any child stops.
-    this.events.flush();
+    this.bus.flush();
+    // A requested stop drains first (Kubernetes preStop): /readyz answers 503 from now on while
+    // requests are still served, so load balancers stop sending before anything stops.
+    const drainMs = exit.reason === 'stopped' ? this.spec.drainMs : 0;
+    if (drainMs > 0) {
+      this.logger.info({ drainMs }, 'draining: not ready, still serving');
+      await new Promise<void>((resolve) => {
+        const timer = this.clock.setTimeout(resolve, drainMs);
+        (timer as { ref?: () => void }).ref?.(); // a wait the user asked for: it keeps the process up
+      });
+    }
     await stopWithin(this.spec.stopTimeoutMs, this.clock, () => this.root.stop('infinity'), () => this.root.kill());
+    this.halted = true;
     // No ask may hang on a stopped system: those its actors did not answer fail now.
     this.askDeadlines.failAll(() => new NotRunningError('the system'));
-    this.events.publishRuntime({ type: 'system_stopped', data: {} });
+    this.bus.publishRuntime({ type: 'system_stopped', data: {} });
     await Promise.resolve(); // let the event logger see system_stopped
-    this.events.close();
+    this.bus.close();
     this.resolveStopped(exit);
   }
 
@@ -337,7 +358,7 @@ export class System implements SupervisorParent, RuntimeHost {
   }
 
   private worker(path: string): ActorCell {
-    if (this.stopRequested) throw new NotRunningError('the system');
+    if (this.halted) throw new NotRunningError('the system', path);
     const child = this.lookup(path);
     if (child.kind !== 'worker') throw new UnknownActorError(path);
     return child;

@@ -2,9 +2,11 @@
  * The `persistence` behaviour: the only writer of the journal. Ready once the database is
  * open and its schema checked (a failure to open is a crash, so the supervisor retries and
  * finally gives up with the reason in the log). Appends are group-committed; reads answer
- * from committed data only. Stopping finishes the batch in flight, then closes the file.
+ * from committed data only. It stops gracefully (stopsBySignal): on `overseer.stop` it commits
+ * the batch in flight, closes the file, then emits `stopped`; a forced stop does the same at once.
  */
 import { fromCallback } from 'xstate';
+import { STOP_EVENT, STOPPED_SIGNAL, stopsBySignal } from '../../actors/logic-traits.js';
 import { runtimeOf } from '../../system/context.js';
 import { StoreUnavailableError } from '../errors.js';
 import type { AppendCommand } from '../model.js';
@@ -25,9 +27,9 @@ export type PersistenceCommand =
 
 export type PersistenceRequest = PersistenceCommand & { readonly replyTo?: ReplyTarget };
 
-type Internal = { type: 'commit_failed'; error: Error };
+type Internal = { type: 'commit_failed'; error: Error } | { type: typeof STOP_EVENT };
 
-export const persistence = fromCallback<PersistenceRequest | Internal, unknown>(({ self, input, receive }) => {
+export const persistence = stopsBySignal(fromCallback<PersistenceRequest | Internal, unknown>(({ self, input, receive, emit }) => {
   const rt = runtimeOf(self);
   const params = persistenceParams.parse(input ?? {});
   const journal = openJournal(params, rt.system.spec.dataDir, rt.system);
@@ -38,10 +40,23 @@ export const persistence = fromCallback<PersistenceRequest | Internal, unknown>(
   rt.logger.info({ backend: journal.backend, file: params.backend === 'sqlite' ? params.file : undefined, synchronous: params.synchronous, head: journal.head() }, 'journal open');
   rt.report(() => ({ backend: journal.backend, head: journal.head(), commits: commits.commits, appends: commits.appends, pending: commits.pending }));
 
+  /** Acknowledges what is already queued (rather than fail it), then closes the database; runs once. */
+  const close = () => {
+    if (stopping) return;
+    stopping = true;
+    try {
+      commits.drain();
+    } finally {
+      commits.abandon(new StoreUnavailableError(rt.path)); // left only if a commit failed during the drain
+      journal.close();
+    }
+  };
+
   receive((message) => {
     switch (message.type) {
       case 'append': {
         const { replyTo } = message;
+        if (stopping) return replyTo?.send({ type: 'error', error: new StoreUnavailableError(rt.path) });
         return commits.submit(message.command, (outcome) => replyTo?.send(outcome.ok ? { type: 'ok', value: outcome.result } : { type: 'error', error: outcome.error }));
       }
       case 'read_stream':
@@ -66,16 +81,12 @@ export const persistence = fromCallback<PersistenceRequest | Internal, unknown>(
       case 'commit_failed':
         // Crash: the supervisor restarts us with a freshly opened database.
         throw new Error(`journal commit failed: ${message.error.message}`, { cause: message.error });
+      case STOP_EVENT:
+        close();
+        rt.logger.info({ commits: commits.commits, appends: commits.appends }, 'journal closed');
+        return emit({ type: STOPPED_SIGNAL });
     }
   });
 
-  return () => {
-    stopping = true;
-    try {
-      commits.drain(); // acknowledge what is already queued rather than fail it
-    } finally {
-      commits.abandon(new StoreUnavailableError(rt.path));
-      journal.close();
-    }
-  };
-});
+  return close; // a forced stop, or the actor stopping after `stopped`: then a no-op
+}));
