@@ -3,11 +3,11 @@
  * The `overseer` command: start | check | status | schema (DESIGN §7).
  * Usage errors exit 2 with the usage text; everything else maps to the codes in exit-codes.ts.
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { systemJsonSchema } from '../spec/index.js';
 import { runCheck } from './check.js';
 import { EXIT } from './exit-codes.js';
+import { packageVersion } from '../shared/version.js';
 import { runStart } from './start.js';
 import { defaultAdminUrl, runStatus } from './status.js';
 
@@ -19,15 +19,6 @@ function port(value: string): number {
   return n;
 }
 
-/** The package's version, read next to the built CLI (dist/overseer.mjs → package.json). */
-function version(): string {
-  try {
-    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-}
-
 async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.OK;
   const envLevel = process.env.OVERSEER_LOG_LEVEL;
@@ -37,7 +28,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const program = new Command('overseer')
     .description('OTP-style supervision trees for Node.js on XState v5')
-    .version(version(), '-v, --version')
+    .version(packageVersion() ?? 'unknown', '-v, --version')
     .exitOverride()
     .showHelpAfterError()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });

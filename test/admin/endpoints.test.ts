@@ -53,7 +53,7 @@ describe('admin endpoints', () => {
     expect(res.type).toBe('application/health+json');
     const body = JSON.parse(res.text);
     expect(body.status).toBe('pass');
-    expect(body.checks['root/a:ready'][0]).toMatchObject({ componentId: 'root/a', componentType: 'actor', status: 'pass' });
+    expect(body.checks['root/a:ready'][0]).toMatchObject({ componentId: 'root/a', componentType: 'component', status: 'pass' });
   });
 
   it('/status serves the tree', async () => {
