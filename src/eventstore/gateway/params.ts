@@ -1,22 +1,22 @@
-/** Params of the `gateway` behaviour (checked at config load, parsed with defaults at start). */
+/** Params of the `gateway` behaviour (checked at config load, parsed with defaults at start; described in systems/schema.json). */
 import { z } from 'zod';
 
 export const gatewayParams = z
   .object({
-    host: z.string().min(1).default('127.0.0.1'),
-    /** 0 = any free port (the log and /status say which). `--gateway-port` overrides it. */
-    port: z.number().int().min(0).max(65535).default(2113),
-    /** Largest request body accepted, bytes (413 above it). */
-    bodyLimit: z.number().int().min(1024).default(1024 * 1024),
-    /** How long a request waits for the store before answering 503. */
-    requestTimeoutMs: z.number().int().min(1).default(5000),
-    /** Comment line sent on idle subscriptions so proxies keep them open. */
-    keepAliveMs: z.number().int().min(100).default(15_000),
-    /** Events waiting unread per subscription before it pauses and later re-reads from the store. */
-    subscriptionBuffer: z.number().int().min(1).max(100_000).default(1000),
-    /** Sibling ids of the actors it talks to. */
-    store: z.string().default('store'),
-    notification: z.string().default('notification'),
-    cluster: z.string().default('cluster'),
+    host: z.string().min(1).default('127.0.0.1').describe('Interface the HTTP API listens on.'),
+    port: z.number().int().min(0).max(65535).default(2113).describe('HTTP port; 0 = any free port (the log and /status say which). --gateway-port overrides it.'),
+    bodyLimit: z.number().int().min(1024).default(1024 * 1024).describe('Largest request body accepted, bytes (413 above it).'),
+    requestTimeoutMs: z.number().int().min(1).default(5000).describe('How long a request waits for the store before answering 503, ms.'),
+    keepAliveMs: z.number().int().min(100).default(15_000).describe('Comment line sent on idle subscriptions so proxies keep them open, ms.'),
+    subscriptionBuffer: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(1000)
+      .describe('Events waiting unread per subscription before it pauses and later re-reads from the store.'),
+    store: z.string().default('store').describe('Sibling id of the store actor.'),
+    notification: z.string().default('notification').describe('Sibling id of the notification actor.'),
+    cluster: z.string().default('cluster').describe('Sibling id of the cluster actor.'),
   })
   .strict();

@@ -1,13 +1,10 @@
-/** Params of the `notification` behaviour (checked at config load, parsed with defaults at start). */
+/** Params of the `notification` behaviour (checked at config load, parsed with defaults at start; described in systems/schema.json). */
 import { z } from 'zod';
 
 export const notificationParams = z
   .object({
-    /** Sibling id of the persistence actor it reads from. */
-    persistence: z.string().default('persistence'),
-    /** Events per journal read while catching up. */
-    pageSize: z.number().int().min(1).max(10_000).default(500),
-    /** How long a read may wait for persistence before the subscription fails. */
-    timeoutMs: z.number().int().min(1).default(5000),
+    persistence: z.string().default('persistence').describe('Sibling id of the persistence actor it reads from.'),
+    pageSize: z.number().int().min(1).max(10_000).default(500).describe('Events per journal read while catching up.'),
+    timeoutMs: z.number().int().min(1).default(5000).describe('How long a read may wait for persistence before the subscription fails, ms.'),
   })
   .strict();

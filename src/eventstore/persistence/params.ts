@@ -1,19 +1,19 @@
 /**
  * Params of the `persistence` behaviour, checked when the config is loaded (positioned
- * problems) and parsed again, with defaults, when the actor starts.
+ * problems) and parsed again, with defaults, when the actor starts. The descriptions go
+ * into systems/schema.json.
  */
 import { z } from 'zod';
 
 export const persistenceParams = z
   .object({
-    /** `sqlite` (durable, default) or `memory` (tests; lost when the process ends). */
-    backend: z.enum(['sqlite', 'memory']).default('sqlite'),
-    /** Database file, relative to the system's dataDir (or absolute). */
-    file: z.string().min(1).default('events.db'),
-    /** `full`: a commit survives power loss. `normal`: faster; survives a process crash, may lose the last commits on power loss. */
-    synchronous: z.enum(['full', 'normal']).default('full'),
-    /** Appends per transaction at most. */
-    maxBatch: z.number().int().min(1).max(100_000).default(1000),
+    backend: z.enum(['sqlite', 'memory']).default('sqlite').describe('sqlite (durable) or memory (tests; lost when the process ends).'),
+    file: z.string().min(1).default('events.db').describe("Database file, relative to the system's dataDir (or absolute)."),
+    synchronous: z
+      .enum(['full', 'normal'])
+      .default('full')
+      .describe('full: an acknowledged append survives power loss. normal: faster; survives a process crash, may lose the last commits on power loss.'),
+    maxBatch: z.number().int().min(1).max(100_000).default(1000).describe('Appends per transaction at most.'),
   })
   .strict();
 
