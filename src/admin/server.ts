@@ -1,12 +1,13 @@
 /**
  * The admin HTTP server (node:http, no framework: six read-only routes, and probes must
- * stay close to a bare handler's speed). Unknown paths answer 404 and wrong methods 405,
- * both problem+json; a handler bug answers 500 without taking the process down.
+ * stay close to a bare handler's speed). Every error is problem+json: unknown paths 404, wrong
+ * methods 405, requests node:http cannot parse 400/431 (written on the socket), `Expect` 417;
+ * a handler bug answers 500 without taking the process down.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { sendProblem } from './problem.js';
-import { events } from './routes/events.js';
+import { sendProblem, sendSocketProblem } from './problem.js';
+import { endEventStreams, events } from './routes/events.js';
 import { health } from './routes/health.js';
 import { livez, readyz } from './routes/probes.js';
 import { metrics, status } from './routes/status.js';
@@ -77,9 +78,7 @@ function split(pathname: string): [string, string] {
 
 function fail(res: ServerResponse, error: unknown): void {
   if (res.headersSent) return void res.destroy();
-  const body = JSON.stringify({ type: 'urn:overseer:problem:internal', title: 'internal error', status: 500, detail: (error as Error)?.message ?? String(error) });
-  res.writeHead(500, { 'content-type': 'application/problem+json' });
-  res.end(body);
+  sendProblem(res, 500, 'internal_error', (error as Error)?.message ?? String(error));
 }
 
 export interface AdminServer {
@@ -91,6 +90,12 @@ export interface AdminServer {
 export function listenAdmin(view: AdminView, host: string, port: number): Promise<AdminServer> {
   const server: Server = createServer((req, res) => handle(view, req, res));
   server.keepAliveTimeout = 5000;
+  // Errors node:http would answer with an empty body: a bad request line, headers over 16 KiB, an `Expect`.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => sendSocketProblem(socket, error));
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    res.setHeader('connection', 'close'); // the body it announced will not be read
+    sendProblem(res, 417, 'expectation_failed', `Expect: ${String(req.headers.expect).slice(0, 100)} is not supported; only 100-continue is`);
+  });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -101,6 +106,7 @@ export function listenAdmin(view: AdminView, host: string, port: number): Promis
         url: `http://${shown}:${address.port}`,
         close: () =>
           new Promise<void>((done) => {
+            endEventStreams(view); // every /events client gets `event: shutdown` and its stream ends
             server.close(() => done());
             server.closeAllConnections(); // SSE clients would otherwise hold the close open
           }),

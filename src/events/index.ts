@@ -2,5 +2,5 @@
 export { EventBus, type BusOptions, type PublishInput, type SubscriberStats } from './bus.js';
 export type { Subscription, SubscribeOptions, DropInfo } from './subscription.js';
 export type { GatherOptions, GatherResult } from './scatter-gather.js';
-export type { RecentQuery } from './recent-events.js';
+export type { RecentQuery, RingCursor } from './recent-events.js';
 export * from './catalogue.js';

@@ -18,6 +18,8 @@ export class EventSink implements AsyncIterable<StoredEvent> {
   onDemand: (() => void) | undefined;
   /** Set by the producer: called once when the consumer stops reading. */
   onClose: (() => void) | undefined;
+  /** Set by the consumer: called once when the producer ends the subscription (not on `close()`), even while events still wait unread. */
+  onEnd: ((error: Error | undefined) => void) | undefined;
 
   constructor(readonly capacity = 1000) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`sink capacity must be a positive integer, got ${capacity}`);
@@ -59,12 +61,16 @@ export class EventSink implements AsyncIterable<StoredEvent> {
       else resolve({ value: undefined, done: true });
     }
     this.onDemand = undefined;
+    const onEnd = this.onEnd;
+    this.onEnd = undefined;
+    onEnd?.(error);
   }
 
   /** Consumer: stop reading; the producer is told and forgets the subscription. */
   close(): void {
     const onClose = this.onClose;
     this.onClose = undefined;
+    this.onEnd = undefined;
     this.end();
     this.buffer = [];
     this.next = 0;
