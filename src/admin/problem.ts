@@ -3,14 +3,40 @@
  * `type` code, so clients branch on the code, never on the prose.
  */
 import type { ServerResponse } from 'node:http';
-import { PROBLEM_CONTENT_TYPE, problemDocument } from '../shared/problem.js';
+import type { Duplex } from 'node:stream';
+import { clientErrorProblem, PROBLEM_CONTENT_TYPE, problemDocument, writeSocketProblem } from '../shared/problem.js';
 
-export type ProblemCode = 'not_found' | 'method_not_allowed' | 'bad_request' | 'unknown_actor' | 'invalid_query';
+export type ProblemCode =
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'bad_request'
+  | 'unknown_actor'
+  | 'invalid_query'
+  | 'request_timeout'
+  | 'expectation_failed'
+  | 'headers_too_large'
+  | 'internal_error';
+
+/** Characters of `detail` at most: details quote the request (paths, query values). */
+const DETAIL_LIMIT = 2000;
+
+const body = (status: number, code: ProblemCode, detail: string, extra: Record<string, unknown>) =>
+  JSON.stringify(problemDocument(status, code, detail.length <= DETAIL_LIMIT ? detail : `${detail.slice(0, DETAIL_LIMIT)}… (cut)`, extra));
 
 export function sendProblem(res: ServerResponse, status: number, code: ProblemCode, detail: string, extra: Record<string, unknown> = {}): void {
-  const body = JSON.stringify(problemDocument(status, code, detail, extra));
-  res.writeHead(status, { 'content-type': PROBLEM_CONTENT_TYPE, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
-  res.end(body);
+  const text = body(status, code, detail, extra);
+  res.writeHead(status, { 'content-type': PROBLEM_CONTENT_TYPE, 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  res.end(text);
+}
+
+/**
+ * The answer to a connection node:http could not parse a request from (its 'clientError'):
+ * a complete problem+json response written on the socket, which is then closed.
+ */
+export function sendSocketProblem(socket: Duplex, error: { code?: string }): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+  const { status, code, detail } = clientErrorProblem(error);
+  writeSocketProblem(socket, status, problemDocument(status, code, detail));
 }
 
 export function sendText(res: ServerResponse, status: number, body: string): void {

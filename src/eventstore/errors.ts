@@ -27,12 +27,25 @@ export class EventIdConflictError extends OverseerError {
   }
 }
 
-/** A request the store refuses as malformed: bad stream name, empty event list, bad read range. */
+/**
+ * Which rule a refused request broke: its problem code (README, event store errors). The bounds
+ * (json-bounds.ts) have one code each, so a client can tell "split the append" from "fix the data".
+ */
+export type InvalidStoreRequestProblem =
+  | 'invalid_request'
+  | 'invalid_stream_name'
+  | 'reserved_stream_name'
+  | 'too_many_events'
+  | 'event_too_large'
+  | 'nesting_too_deep'
+  | 'number_not_finite'
+  | 'not_json';
+
+/** A request the store refuses as malformed: bad stream name, empty event list, bad read range, data outside the bounds. */
 export class InvalidStoreRequestError extends OverseerError {
   constructor(
     message: string,
-    /** `reserved_stream_name` for `$…` names, `invalid_stream_name`, or `invalid_request`. */
-    readonly problem: 'reserved_stream_name' | 'invalid_stream_name' | 'invalid_request' = 'invalid_request',
+    readonly problem: InvalidStoreRequestProblem = 'invalid_request',
   ) {
     super('OVERSEER_ERR_INVALID_STORE_REQUEST', message);
   }

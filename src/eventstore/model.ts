@@ -17,6 +17,18 @@ export interface StoredEvent {
   readonly metadata: Readonly<Record<string, unknown>>;
   /** ISO 8601, the commit time of its batch. */
   readonly time: string;
+  /**
+   * Set only when the stored row cannot be served as it is (written before the JSON bounds,
+   * or damaged on disk): `data` is then null and `metadata` {}; the rest of the event holds.
+   */
+  readonly problem?: EventProblem;
+}
+
+/** Why a stored event is served without its data (`type`: `urn:overseer:problem:unreadable_event`). */
+export interface EventProblem {
+  readonly type: string;
+  readonly title: string;
+  readonly detail: string;
 }
 
 /** An event as a client proposes it. A client `id` makes the append idempotent. */

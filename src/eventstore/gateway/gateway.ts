@@ -31,7 +31,7 @@ export const gateway = stopsBySignal(
 
       // Once the system stops (its drain included) every answer says `Connection: close`, so
       // clients leave their pooled connections instead of reusing one the close then resets.
-      // Requests arriving after the close began get fastify's 503, which says it too.
+      // Requests arriving after the close began get a 503 store_unavailable problem (app.ts) with Connection: close.
       app.addHook('onSend', (_request, reply, payload, done) => {
         if (closing !== undefined || rt.system.stopping) reply.header('connection', 'close');
         done(null, payload);

@@ -6,6 +6,7 @@
  */
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
+import { storedEvent } from './stored-event.js';
 import type { StoredEvent, StreamInfo } from '../model.js';
 import { applyBatch, type AppendOutcome, type BatchWriter, type Journal } from './journal.js';
 
@@ -38,16 +39,8 @@ interface Row {
   time: string;
 }
 
-const toEvent = (r: Row): StoredEvent => ({
-  id: r.id,
-  stream: r.stream,
-  version: r.version,
-  position: r.position,
-  type: r.type,
-  data: JSON.parse(r.data) as unknown,
-  metadata: JSON.parse(r.metadata) as Record<string, unknown>,
-  time: r.time,
-});
+/** A row that does not parse, or lies outside the JSON bounds, reads as the event without its data (never a failed page). */
+const toEvent = (r: Row): StoredEvent => storedEvent(r, r.data, r.metadata);
 
 export class SqliteJournal implements Journal {
   readonly backend = 'sqlite';
@@ -156,6 +149,11 @@ export class SqliteJournal implements Journal {
 
   listStreams(after: string, limit: number): StreamInfo[] {
     return this.stmt.streams.all(after, limit);
+  }
+
+  /** PRAGMA synchronous as this connection runs it (per connection): 2 = FULL, 1 = NORMAL. */
+  get synchronous(): number {
+    return this.db.pragma('synchronous', { simple: true }) as number;
   }
 
   close(): void {

@@ -1,9 +1,12 @@
 /**
  * Group commit: appends that arrive while the event loop is busy go into one transaction
  * (one fsync), flushed on the next turn of the loop. Each append is answered only after its
- * transaction committed; a failed commit answers every append in it with the error.
+ * transaction committed. A bad append never takes its batch down: when a commit fails, appends
+ * outside the JSON bounds are refused alone and the rest commit again; a commit that fails
+ * with every append in bounds (disk, I/O) answers all of them with the error.
  */
 import { StoreUnavailableError } from '../errors.js';
+import { appendBoundsProblem } from '../json-bounds.js';
 import type { AppendCommand } from '../model.js';
 import type { AppendOutcome, Journal } from '../journal/journal.js';
 
@@ -68,6 +71,7 @@ export class GroupCommit {
         new Date(this.now()).toISOString(),
       );
     } catch (error) {
+      if (this.refuseOutOfBounds(batch)) return true;
       const failure = error instanceof Error ? error : new Error(String(error));
       const answer = new StoreUnavailableError('the journal', failure); // nothing of this batch is stored: safe to retry
       for (const item of batch) item.done({ ok: false, error: answer });
@@ -78,6 +82,27 @@ export class GroupCommit {
     this.commits += 1;
     this.appends += batch.length;
     for (let i = 0; i < batch.length; i++) batch[i]!.done(outcomes[i]!);
+    return true;
+  }
+
+  /**
+   * After a failed commit: refuses the appends that are outside the bounds now (the store
+   * checked them, but an embedder's objects can change before the commit) and puts the rest
+   * back first in line. False when none was: the commit itself failed.
+   */
+  private refuseOutOfBounds(batch: { command: AppendCommand; done: Done }[]): boolean {
+    const keep: typeof batch = [];
+    let refused = 0;
+    for (const item of batch) {
+      const problem = appendBoundsProblem(item.command.events);
+      if (problem === undefined) keep.push(item);
+      else {
+        refused += 1;
+        item.done({ ok: false, error: problem });
+      }
+    }
+    if (refused === 0) return false;
+    this.queue = keep.concat(this.queue); // flushOne and drain go on while the queue is not empty
     return true;
   }
 }

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { formatPath } from '../../spec/problems.js';
 import { InvalidStoreRequestError } from '../errors.js';
+import { appendBoundsProblem, checkEventCount, EVENT_LIMITS, listProblems } from '../json-bounds.js';
 import { streamNameProblem, type ExpectedVersion, type NewEvent } from '../model.js';
 
 export const READ_LIMIT = Object.freeze({ default: 100, max: 4096 });
@@ -23,7 +24,7 @@ const expectedVersion = z.union([z.enum(['any', 'no_stream', 'stream_exists']), 
 const limit = z.number().int().min(1).max(READ_LIMIT.max).default(READ_LIMIT.default);
 
 export const requestSchemas = {
-  append: z.object({ stream: z.string(), expectedVersion: expectedVersion.default('any'), events: z.array(newEvent).min(1) }),
+  append: z.object({ stream: z.string(), expectedVersion: expectedVersion.default('any'), events: z.array(newEvent).min(1).max(EVENT_LIMITS.eventsPerAppend) }),
   read: z.object({ stream: z.string(), from: z.number().int().min(0).optional(), limit, direction: z.enum(['forward', 'backward']).default('forward') }),
   read_all: z.object({ from: z.number().int().min(1).default(1), limit }),
   list_streams: z.object({ after: z.string().default(''), limit: z.number().int().min(1).max(10_000).default(1000) }),
@@ -44,7 +45,7 @@ const isRecord = (v: unknown) => typeof v === 'object' && v !== null && !Array.i
  */
 export function isWellFormedAppend(m: { stream?: unknown; expectedVersion?: unknown; events?: unknown }): boolean {
   const { expectedVersion: ev, events } = m;
-  if (typeof m.stream !== 'string' || !Array.isArray(events) || events.length === 0) return false;
+  if (typeof m.stream !== 'string' || !Array.isArray(events) || events.length === 0 || events.length > EVENT_LIMITS.eventsPerAppend) return false;
   if (ev !== undefined && !(typeof ev === 'string' ? EXPECTED_WORDS.has(ev) : Number.isInteger(ev) && (ev as number) >= -1)) return false;
   for (const e of events as unknown[]) {
     if (!isRecord(e)) return false;
@@ -55,24 +56,36 @@ export function isWellFormedAppend(m: { stream?: unknown; expectedVersion?: unkn
   return true;
 }
 
-/** Parses a request of `type`; throws InvalidStoreRequestError with every problem found. */
+/**
+ * Parses a request of `type`; throws InvalidStoreRequestError naming the problems found (the
+ * first few and their count). An append is also held to the JSON bounds (json-bounds.ts), so
+ * whatever is accepted can be stored and read back by every reader.
+ */
 export function parseRequest<T extends StoreRequestType>(type: T, message: unknown): z.infer<(typeof requestSchemas)[T]> {
-  if (type === 'append' && isWellFormedAppend(message as object)) {
-    const m = message as AppendRequest;
-    const request = { stream: m.stream, expectedVersion: m.expectedVersion ?? 'any', events: m.events };
-    checkStreamName(request.stream);
-    checkDistinctIds(request.events);
-    return request as z.infer<(typeof requestSchemas)[T]>;
+  if (type === 'append') {
+    checkEventCount((message as { events?: unknown } | null)?.events); // before any per-event work
+    if (typeof message === 'object' && message !== null && isWellFormedAppend(message)) {
+      const m = message as AppendRequest;
+      return checkedAppend({ stream: m.stream, expectedVersion: m.expectedVersion ?? 'any', events: m.events }) as z.infer<(typeof requestSchemas)[T]>;
+    }
   }
   const parsed = requestSchemas[type].safeParse(message);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${formatPath(i.path.filter((p) => typeof p !== 'symbol')) || '(request)'}: ${i.message}`);
-    throw new InvalidStoreRequestError(problems.join('; '));
+    throw new InvalidStoreRequestError(listProblems(problems));
   }
-  const value = parsed.data as { stream?: string; events?: { id?: string }[] };
+  if (type === 'append') return checkedAppend(parsed.data as AppendRequest) as z.infer<(typeof requestSchemas)[T]>;
+  const value = parsed.data as { stream?: string };
   if (value.stream !== undefined) checkStreamName(value.stream);
-  if (value.events) checkDistinctIds(value.events);
   return parsed.data as z.infer<(typeof requestSchemas)[T]>;
+}
+
+function checkedAppend(request: AppendRequest): AppendRequest {
+  checkStreamName(request.stream);
+  checkDistinctIds(request.events);
+  const problem = appendBoundsProblem(request.events);
+  if (problem) throw problem;
+  return request;
 }
 
 export function checkStreamName(stream: string): void {
