@@ -56,6 +56,8 @@ describe('readiness', () => {
     await vi.advanceTimersByTimeAsync(1);
     await settle();
     expect(t.events.find((e) => e.type === 'subsystem_failed')?.data).toEqual({ system: 'root/w', reason: 'readiness_timeout' });
+    // Once per timeout (regression: the deadline and the exit each published one).
+    expect(t.events.filter((e) => e.type === 'subsystem_failed')).toHaveLength(1);
     expect(t.events.find((e) => e.type === 'child_exited')?.data).toMatchObject({ path: 'root/w', reason: 'error' });
     expect(t.cell('root/w').instance).not.toBe(first);
     expect(t.cell('root/w').restarts).toBe(1);
