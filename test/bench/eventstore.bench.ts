@@ -3,12 +3,15 @@
  * actors (group commit) against raw better-sqlite3 with one transaction per event and with
  * 64 events per transaction, all at synchronous=FULL on the same disk; stream and $all reads
  * against raw SELECTs of the same rows; HTTP appends (autocannon, loopback) against the
- * direct store API.
+ * direct store API, each server in a child process with its CPU read from /proc. Systems start
+ * through startSystem() / the CLI, so the control plane is in every tree.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { eventStore, startSystem } from '../../dist/index.js';
@@ -63,7 +66,7 @@ function appendScenario(): Scenario {
   return {
     name: `durable append, ${WRITERS} concurrent writers (per event)`,
     ours: {
-      label: 'overseer store (group commit)',
+      label: 'overseer eventStore(system).append (group commit)',
       n: WRITERS * 40,
       async run(n) {
         sys ??= await storeSystem();
@@ -126,7 +129,7 @@ function readScenario(kind: 'stream' | '$all'): Scenario {
   return {
     name: `read ${kind === 'stream' ? 'a stream' : '$all'}, pages of ${READ_ROWS} (per event)`,
     ours: {
-      label: 'overseer store',
+      label: `overseer eventStore(system).${kind === 'stream' ? 'read' : 'readAll'}`,
       n: READ_ROWS * 20,
       async run(n) {
         const { store } = await setup();
@@ -169,79 +172,85 @@ function readScenario(kind: 'stream' | '$all'): Scenario {
 
 
 /**
- * Server CPU per append: HTTP (the CLI in a child process, loaded by autocannon from here)
- * against the direct store API in this process. CPU, not elapsed time, because on a 2-core
- * machine autocannon itself needs a core: its throughput bounds the HTTP rate, not the server.
+ * Server CPU per append, measured one way on every row: each server is a child process of
+ * this one, and its CPU (user + system, from /proc/<pid>/stat) is read around a 3 s load
+ * window. HTTP rows: the CLI (default system) or a bare node:http server, loaded by
+ * autocannon from here. Direct row: the same default system started with startSystem() in a
+ * child process that also runs the 64 writer loops (the direct API has no separate client).
+ * CPU, not elapsed time: on a 2-core machine autocannon needs a core of its own.
  */
 const BARE_POST = `require('node:http').createServer((q, s) => { let b = ''; q.on('data', (c) => (b += c)); q.on('end', () => { JSON.parse(b); const body = JSON.stringify({ nextExpectedVersion: 0, position: 1 }); s.writeHead(201, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }); s.end(body); }); }).listen(0, '127.0.0.1', function () { console.log('http://127.0.0.1:' + this.address().port); });`;
+const LOAD_S = 3;
+const DIRECT_CHILD = fileURLToPath(new URL('./direct-append-child.mjs', import.meta.url));
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Server CPU per request while autocannon POSTs `body` to `url`; any non-2xx answer fails the run. */
+async function httpLoad(pid: number, url: string, body: string): Promise<{ cpuNs: number; total: number; result: autocannon.Result }> {
+  const cpu0 = cpuMicros(pid);
+  const result = await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: WRITERS, duration: LOAD_S });
+  const cpuNs = (cpuMicros(pid) - cpu0) * 1000;
+  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) throw new Error(`${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts`);
+  return { cpuNs, total: result.requests.total, result };
+}
 
 function httpScenario(): Scenario {
-  let direct: Awaited<ReturnType<typeof storeSystem>> | undefined;
   return {
     name: `append over HTTP vs direct, ${WRITERS} concurrent clients (server CPU per append)`,
     ours: {
-      label: 'gateway (autocannon, loopback)',
+      label: 'gateway over HTTP (CLI child process, autocannon on loopback; /proc CPU)',
       n: 1,
       async run() {
         const { child, urls } = await startCli('gateway listening');
         const url = urls.get('gateway listening')!;
-        const cpu0 = cpuMicros(child.pid!);
-        const result = await autocannon({
-          url: `${url}/api/v1/streams/http-bench`,
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ events: [{ type: 'written', data: { via: 'http' } }] }),
-          connections: WRITERS,
-          duration: 3,
-        });
-        const cpu = cpuMicros(child.pid!) - cpu0;
-        await stopCli(child);
-        if (result.non2xx > 0) throw new Error(`${result.non2xx} non-2xx answers`);
-        const note = `${Math.round(result.requests.average)} appends/s, p99 ${result.latency.p99} ms`;
-        return { value: (cpu * 1000) / result.requests.total, unit: 'ns', note } satisfies Measurement;
+        try {
+          const { cpuNs, total, result } = await httpLoad(child.pid!, `${url}/api/v1/streams/http-bench`, JSON.stringify({ events: [{ type: 'written', data: { via: 'http' } }] }));
+          const note = `${Math.round(result.requests.average)} appends/s, p99 ${result.latency.p99} ms`;
+          return { value: cpuNs / total, unit: 'ns', note } satisfies Measurement;
+        } finally {
+          await stopCli(child);
+        }
       },
     },
     baselines: [
       {
-        label: 'direct store API (in process)',
+        label: 'direct eventStore(system).append (startSystem child process, writers inside; /proc CPU)',
         n: 1,
         async run() {
-          direct ??= await storeSystem();
-          const { store } = direct;
-          const latencies: number[] = [];
-          const deadline = Date.now() + 3000;
-          const cpu0 = process.cpuUsage();
-          await Promise.all(
-            Array.from({ length: WRITERS }, async () => {
-              while (Date.now() < deadline) {
-                const t0 = process.hrtime.bigint();
-                await store.append('direct-bench', [{ type: 'written', data: { via: 'direct' } }]);
-                latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-              }
-            }),
-          );
-          const used = process.cpuUsage(cpu0);
-          latencies.sort((a, b) => a - b);
-          const note = `${Math.round(latencies.length / 3)} appends/s, p99 ${latencies[Math.floor(latencies.length * 0.99)]!.toFixed(1)} ms`;
-          return { value: ((used.user + used.system) * 1000) / latencies.length, unit: 'ns', note } satisfies Measurement;
+          const dataDir = mkdtempSync(join(tmpdir(), 'overseer-bench-'));
+          const child = spawn(process.execPath, [DIRECT_CHILD, String(WRITERS), String(LOAD_S * 1000), dataDir], { cwd: REPO, stdio: ['pipe', 'pipe', 'inherit'] });
+          const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+          const exited = new Promise((r) => child.on('exit', r));
+          try {
+            if ((await lines.next()).value !== 'ready') throw new Error('direct-append child did not start');
+            const cpu0 = cpuMicros(child.pid!);
+            child.stdin!.write('go\n');
+            const { appends, p99 } = JSON.parse((await lines.next()).value as string) as { appends: number; p99: number };
+            const cpuNs = (cpuMicros(child.pid!) - cpu0) * 1000;
+            const note = `${Math.round(appends / LOAD_S)} appends/s, p99 ${p99.toFixed(1)} ms`;
+            return { value: cpuNs / appends, unit: 'ns', note } satisfies Measurement;
+          } finally {
+            child.stdin!.end();
+            await exited;
+          }
         },
       },
       {
         // The floor of any HTTP append: parse the JSON body, answer 201 JSON, store nothing.
-        label: 'bare node:http POST, no store (child process)',
+        label: 'bare node:http POST, no store (child process, autocannon; /proc CPU)',
         n: 1,
         async run() {
           const child = spawn(process.execPath, ['-e', BARE_POST], { stdio: ['ignore', 'pipe', 'inherit'] });
           const url = await new Promise<string>((resolve) => child.stdout!.once('data', (c: Buffer) => resolve(c.toString().trim())));
-          const cpu0 = cpuMicros(child.pid!);
-          const result = await autocannon({ url: `${url}/x`, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ events: [{ type: 'written', data: {} }] }), connections: WRITERS, duration: 3 });
-          const cpu = cpuMicros(child.pid!) - cpu0;
-          await stopCli(child);
-          return { value: (cpu * 1000) / result.requests.total, unit: 'ns', note: `${Math.round(result.requests.average)} requests/s` } satisfies Measurement;
+          try {
+            const { cpuNs, total, result } = await httpLoad(child.pid!, `${url}/x`, JSON.stringify({ events: [{ type: 'written', data: {} }] }));
+            return { value: cpuNs / total, unit: 'ns', note: `${Math.round(result.requests.average)} requests/s` } satisfies Measurement;
+          } finally {
+            await stopCli(child);
+          }
         },
       },
     ],
-    targets: [{ baseline: 'direct store API (in process)', text: 'HTTP costs ≤ 2× the direct path (server CPU)', ok: within(2) }],
+    targets: [{ baseline: 'direct eventStore(system).append (startSystem child process, writers inside; /proc CPU)', text: 'HTTP costs ≤ 2× the direct path (server CPU)', ok: within(2) }],
   };
 }
 

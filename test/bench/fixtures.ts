@@ -1,14 +1,17 @@
 /**
- * Shared benchmark fixtures: the same behaviours run raw and supervised, and a system built
- * straight from a normalized spec (no config parsing), so only runtime costs are measured.
+ * Shared benchmark fixtures: the same behaviours run raw and supervised. Every benchmarked
+ * system starts through the public entry, `startSystem({ spec: <object>, behaviours, admin:
+ * false })` from dist/index.js, so the control plane (readiness model subscribed to the bus)
+ * is in every tree and the config loader runs as it does for users. `preparedSystem` moves
+ * only the loader out of a timed region (same spec, same control plane) to show its share.
  */
 import { assign, createActor, fromCallback, setup, type AnyActorLogic } from 'xstate';
+import { loadSpecObject, startSystem, type System, type SystemSpec } from '../../dist/index.js';
 import { BehaviourRegistry } from '../../dist/actors/registry.js';
 import { silentLogger } from '../../dist/shared/logger.js';
-import { systemClock } from '../../dist/shared/clock.js';
-import type { ChildSpec, SystemSpec } from '../../dist/spec/types.js';
-import { System } from '../../dist/system/system.js';
-import { supervisor, worker } from '../support/specs.js';
+import { actorClock, systemClock } from '../../dist/shared/clock.js';
+import { builtinBehaviours, builtinParams, withControlPlane } from '../../dist/system/builtins.js';
+import { System as SystemClass } from '../../dist/system/system.js';
 import type { ActorCell } from '../../dist/actors/cell.js';
 
 export const counterMachine = setup({ types: {} as { context: { n: number }; events: { type: 'inc' } | { type: 'crash' } } }).createMachine({
@@ -44,30 +47,66 @@ export function rawActor(logic: AnyActorLogic) {
   return createActor(logic).start();
 }
 
-export async function benchSystem(children: ChildSpec[], intensity = { maxRestarts: 1e9, periodMs: 1000 }): Promise<System> {
-  const spec: SystemSpec = {
+/** A child as a config file declares it (the loader applies every default). */
+export type BenchChild =
+  | { id: string; behaviour: 'machine' | 'callback'; mailbox?: { capacity?: number; overflow?: 'drop_newest' | 'drop_oldest' | 'reject' } }
+  | { id: string; start: 'parallel'; intensity: { maxRestarts: number; periodMs: number }; children: BenchChild[] };
+
+const BEHAVIOURS = { machine: counterMachine, callback: counterCallback };
+const NO_RESTART_LIMIT = { maxRestarts: 1e9, periodMs: 1000 };
+
+/** The config object a user would pass (or write as YAML): root children, parallel start. */
+export function benchConfig(children: BenchChild[], intensity = NO_RESTART_LIMIT): Record<string, unknown> {
+  return {
     apiVersion: 'overseer/v1',
-    name: 'bench',
-    node: 'bench',
-    admin: { host: '127.0.0.1', port: false },
-    dataDir: '/tmp',
-    stopTimeoutMs: 30_000,
-    drainMs: 0,
-    root: supervisor('root', children, { intensity, start: 'parallel' }),
+    kind: 'System',
+    metadata: { name: 'bench' },
+    spec: { node: 'bench', dataDir: '/tmp', start: 'parallel', intensity, children },
   };
-  const registry = new BehaviourRegistry([
-    ['machine', counterMachine],
-    ['callback', counterCallback],
-  ]);
-  const system = new System({ spec, registry, logger: silentLogger(), clock: systemClock, random: Math.random });
-  await system.start();
+}
+
+/** Starts the tree as a user does; resolves once it is ready (control plane included). */
+export async function benchSystem(children: BenchChild[], intensity = NO_RESTART_LIMIT): Promise<System> {
+  const system = await startSystem({ spec: benchConfig(children, intensity), behaviours: BEHAVIOURS, admin: false, env: {} });
+  await system.ready({ timeoutMs: 60_000 });
   return system;
 }
 
-export const machineWorker = (id: string) => worker(id, 'machine', { mailbox: { capacity: 1000, overflow: 'drop_newest' } });
-export const callbackWorker = (id: string) => worker(id, 'callback');
+/**
+ * What startSystem() does, split in two: `load()` validates the config (untimed), `start()`
+ * builds the System from `withControlPlane(spec)` with the built-ins registered and starts it.
+ */
+export function preparedSystem(children: BenchChild[], intensity = NO_RESTART_LIMIT) {
+  const registry = new BehaviourRegistry([...Object.entries(builtinBehaviours()), ...Object.entries(BEHAVIOURS)]);
+  const params = builtinParams(Object.keys(BEHAVIOURS));
+  return {
+    async load(): Promise<SystemSpec> {
+      const loaded = await loadSpecObject(benchConfig(children, intensity), { behaviours: registry.names(), params, overrides: { adminPort: false }, env: {} });
+      return withControlPlane(loaded.spec);
+    },
+    async start(spec: SystemSpec): Promise<System> {
+      const system = new SystemClass({ spec, registry, logger: silentLogger(), clock: systemClock, actorClock, random: Math.random, params });
+      await (system as unknown as { start(): Promise<void> }).start(); // @internal: what startSystem() awaits
+      await system.ready({ timeoutMs: 60_000 });
+      return system;
+    },
+  };
+}
 
-/** @internal reach the cell behind a path (benchmarks only). */
+/**
+ * Many actors go under one supervisor, `root/pool`, as a config with thousands of actors
+ * groups them: the loader makes root children `readiness.required` and the readiness model
+ * does O(required) work per lifecycle event, so 8k required root children take ~10 s to
+ * become ready (scale.bench.ts has a row for that).
+ */
+export const pool = (children: BenchChild[]): BenchChild => ({ id: 'pool', start: 'parallel', intensity: NO_RESTART_LIMIT, children });
+export const POOL = 'root/pool';
+
+const bounded = { capacity: 1000, overflow: 'drop_newest' } as const;
+export const machineWorker = (id: string): BenchChild => ({ id, behaviour: 'machine', mailbox: bounded });
+export const callbackWorker = (id: string): BenchChild => ({ id, behaviour: 'callback' });
+
+/** @internal reach the cell behind a path (internal-probe rows only). */
 export function cellOf(system: System, path: string): ActorCell {
   return (system as unknown as { index: Map<string, ActorCell> }).index.get(path)!;
 }

@@ -89,10 +89,13 @@ export function formatResults(results: ScenarioResult[]): string {
   for (const r of results) {
     const ours = r.rows[0]?.median ?? null;
     for (const row of r.rows) {
-      const v = r.verdicts.find((x) => x.baseline === row.label);
+      // A baseline may carry several targets (one per issue): one cell each, joined.
+      const vs = r.verdicts.filter((x) => x.baseline === row.label);
       const ratio = row === r.rows[0] || !ours || !row.median ? '' : `${(ours.value / row.median.value).toFixed(2)}×`;
       const extra = row.median?.note ? ` (${row.median.note})` : '';
-      lines.push(`| ${r.name} | ${row.label} | ${formatValue(row.median)}${extra} | ${ratio} | ${v?.text ?? ''} | ${v ? (v.ok ? 'yes' : 'NO') : ''} |`);
+      const target = vs.map((v) => v.text).join('; ');
+      const met = vs.map((v) => (v.ok ? 'yes' : 'NO')).join('; ');
+      lines.push(`| ${r.name} | ${row.label} | ${formatValue(row.median)}${extra} | ${ratio} | ${target} | ${met} |`);
     }
   }
   return lines.join('\n');
