@@ -17,7 +17,7 @@ export interface RawAnswer {
  * complete (by content-length), its headers are in for an event stream, or the server closes.
  * A server that says nothing and keeps the connection for `timeoutMs` fails.
  */
-export function rawHttp(url: string, request: string | Buffer, timeoutMs = 3000): Promise<RawAnswer> {
+export function rawHttp(url: string, request: string | Buffer, timeoutMs = 10_000): Promise<RawAnswer> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
