@@ -342,13 +342,7 @@ export class System implements SupervisorParent, RuntimeHost {
 
   /** Required actors that are not ready now. */
   private missing(): string[] {
-    const out: string[] = [];
-    const visit = (node: Child) => {
-      if (node !== this.root && node.spec.readiness.required && !node.ready) out.push(node.path);
-      if (node.kind === 'supervisor') node.list().forEach(visit);
-    };
-    visit(this.root);
-    return out;
+    return this.requiredPaths().filter((path) => this.index.get(path)?.ready !== true);
   }
 
   private lookup(path: string): Child {

@@ -1,82 +1,12 @@
-import { get, type IncomingMessage } from 'node:http';
-import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { endEventStreams, eventStreams } from '../../src/admin/routes/events.js';
 import { listenAdmin, type AdminServer } from '../../src/admin/server.js';
 import type { AdminView } from '../../src/admin/view.js';
 import { EventBus } from '../../src/events/index.js';
 import { ManualClock } from '../support/manual-clock.js';
+import { SseClient, type Frame } from '../support/sse-client.js';
 import { adminSystem, waitFor } from './harness.js';
 
-interface Frame {
-  id?: string;
-  event?: string;
-  data?: string;
-}
-
-/** A node:http SSE client that records every frame and can stop reading its socket. */
-class SseClient {
-  readonly frames: Frame[] = [];
-  ended = false;
-  closed = false;
-  private buffer = '';
-
-  private constructor(
-    readonly res: IncomingMessage,
-    readonly socket: Socket,
-  ) {
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => this.parse(chunk));
-    res.on('end', () => (this.ended = true));
-    res.on('close', () => (this.closed = true));
-    res.on('error', () => (this.closed = true));
-  }
-
-  static connect(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
-    return new Promise((resolve, reject) => {
-      const req = get(url, { headers, agent: false }, (res) => {
-        const client = new SseClient(res, req.socket!);
-        // Connected once the `retry:` / `: connected` block has arrived.
-        res.once('data', () => resolve(client));
-      });
-      req.on('error', reject);
-    });
-  }
-
-  events(): Frame[] {
-    return this.frames.filter((f) => f.id !== undefined && f.data !== undefined && f.event !== 'overflow' && f.event !== 'shutdown');
-  }
-
-  /** Stops reading: the response (so node:http does not resume the socket for it) and the socket. */
-  pause(): void {
-    this.res.pause();
-    this.socket.pause();
-  }
-
-  resume(): void {
-    this.socket.resume();
-    this.res.resume();
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
-
-  private parse(chunk: string): void {
-    this.buffer += chunk;
-    let end: number;
-    while ((end = this.buffer.indexOf('\n\n')) >= 0) {
-      const block = this.buffer.slice(0, end);
-      this.buffer = this.buffer.slice(end + 2);
-      const frame: Frame = {};
-      for (const line of block.split('\n')) {
-        const m = /^(id|event|data): (.*)$/.exec(line);
-        if (m) frame[m[1] as keyof Frame] = m[2];
-      }
-      if (frame.id !== undefined || frame.event !== undefined || frame.data !== undefined) this.frames.push(frame);
-    }
-  }
-}
 
 /** An admin server over a bus of our own (no tree), so a test can reach the stream registry. */
 async function adminOverBus(ringSize?: number) {
@@ -100,6 +30,9 @@ async function adminOverBus(ringSize?: number) {
   return { bus, view, clock, url: server.url, server, streams: eventStreams(view) };
 }
 
+/** Bus events: frames with an id and data that are not the stream's own overflow/shutdown notices. */
+const isBusEvent = (f: Frame) => f.id !== undefined && f.data !== undefined && f.event !== 'overflow' && f.event !== 'shutdown';
+
 const servers: AdminServer[] = [];
 const clients: SseClient[] = [];
 afterEach(async () => {
@@ -108,7 +41,7 @@ afterEach(async () => {
 });
 
 async function connect(url: string, headers: Record<string, string> = {}) {
-  const client = await SseClient.connect(url, headers);
+  const client = await SseClient.connect(url, isBusEvent, headers);
   clients.push(client);
   return client;
 }

@@ -2,9 +2,8 @@
  * A user machine's `after:` delay keeps the process alive exactly as under raw XState: the
  * runtime unrefs only its own timers (backoff, deadlines), never the actors'.
  */
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { REPO } from './cli.js';
+import { runModule } from './cli.js';
 
 const SCRIPT = `
 import { startSystem } from './dist/index.js';
@@ -22,12 +21,7 @@ system.events.subscribe('watch', { lateJoin: true, types: ['child_exited'], hand
 
 describe('actor timers', () => {
   it("a system whose only pending work is a 300 ms after: delay runs until it fires (regression: the runtime's clock unref'd it and the process exited first)", async () => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', SCRIPT], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.stderr.on('data', (c) => (err += c));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const { code, stdout: out, stderr: err } = await runModule(SCRIPT);
     expect(err).toBe('');
     expect(out.trim()).toBe('fired');
     expect(code).toBe(0);

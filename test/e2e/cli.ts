@@ -68,3 +68,15 @@ export function runToEnd(args: string[], env: Record<string, string> = {}): Prom
     child.on('exit', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/** Runs `source` as an ES module (`node --input-type=module -e`) in the repository; returns exit code and output. */
+export function runModule(source: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', source], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}

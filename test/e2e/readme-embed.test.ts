@@ -2,12 +2,11 @@
  * The README's "Embed it" example runs as written (regression: it named a missing
  * systems/app.yaml and used the system after stop()).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO } from './cli.js';
+import { REPO, runModule } from './cli.js';
 
 function embedExample(): string {
   const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
@@ -21,12 +20,7 @@ describe('README', () => {
   it('the embed example runs as written and ends when the system stops', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'overseer-readme-'));
     const source = embedExample().replace("'./data/app'", JSON.stringify(dataDir));
-    const child = spawn(process.execPath, ['--input-type=module', '-e', source], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.stderr.on('data', (c) => (err += c));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const { code, stdout: out, stderr: err } = await runModule(source);
     expect(err).toBe('');
     expect(code).toBe(0);
     expect(out).toContain('0 order_placed');

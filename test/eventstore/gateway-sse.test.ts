@@ -1,5 +1,3 @@
-import { get, type IncomingMessage } from 'node:http';
-import type { Socket } from 'node:net';
 import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventStoreClient } from '../../src/eventstore/client.js';
@@ -9,78 +7,13 @@ import { EventSink } from '../../src/eventstore/notification/sink.js';
 import { SseStreams } from '../../src/shared/sse-writer.js';
 import { startStoreSystem, storeSystems } from '../support/eventstore.js';
 import { ManualClock } from '../support/manual-clock.js';
+import { SseClient, type Frame } from '../support/sse-client.js';
 
 const start = storeSystems();
 
-interface Frame {
-  id?: string;
-  event?: string;
-  data?: string;
-}
 
-/** A node:http SSE client that records every frame and can stop reading its socket. */
-class SseClient {
-  readonly frames: Frame[] = [];
-  ended = false;
-  closed = false;
-  private buffer = '';
-
-  private constructor(
-    readonly res: IncomingMessage,
-    readonly socket: Socket,
-  ) {
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => this.parse(chunk));
-    res.on('end', () => (this.ended = true));
-    res.on('close', () => (this.closed = true));
-    res.on('error', () => (this.closed = true));
-  }
-
-  static connect(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
-    return new Promise((resolve, reject) => {
-      const req = get(url, { headers, agent: false }, (res) => {
-        const client = new SseClient(res, req.socket!);
-        res.once('data', () => resolve(client)); // the `retry:` block: the subscription exists
-      });
-      req.on('error', reject);
-    });
-  }
-
-  /** Store events received (frames with an id and no event name). */
-  events(): Frame[] {
-    return this.frames.filter((f) => f.id !== undefined && f.event === undefined);
-  }
-
-  /** Stops reading: the response (so node:http does not resume the socket for it) and the socket. */
-  pause(): void {
-    this.res.pause();
-    this.socket.pause();
-  }
-
-  resume(): void {
-    this.socket.resume();
-    this.res.resume();
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
-
-  private parse(chunk: string): void {
-    this.buffer += chunk;
-    let end: number;
-    while ((end = this.buffer.indexOf('\n\n')) >= 0) {
-      const block = this.buffer.slice(0, end);
-      this.buffer = this.buffer.slice(end + 2);
-      const frame: Frame = {};
-      for (const line of block.split('\n')) {
-        const m = /^(id|event|data): (.*)$/.exec(line);
-        if (m) frame[m[1] as keyof Frame] = m[2];
-      }
-      if (frame.id !== undefined || frame.event !== undefined || frame.data !== undefined) this.frames.push(frame);
-    }
-  }
-}
+/** Store events: frames with an id and no event name. */
+const isStoreEvent = (f: Frame) => f.id !== undefined && f.event === undefined;
 
 const clients: SseClient[] = [];
 afterEach(() => {
@@ -88,7 +21,7 @@ afterEach(() => {
 });
 
 async function connect(url: string, headers: Record<string, string> = {}) {
-  const client = await SseClient.connect(url, headers);
+  const client = await SseClient.connect(url, isStoreEvent, headers);
   clients.push(client);
   return client;
 }
