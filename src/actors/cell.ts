@@ -72,6 +72,7 @@ export class ActorCell extends ChildState {
   private forcedExit: ForcedExit | undefined;
   /** Fixed when the incarnation starts: a later setLogic changes the next one only. */
   private graceful: GracefulStop = 'none';
+  private unreadyReason: string | undefined;
   /** Asks delivered to the current incarnation and not yet answered: failed if it exits. */
   private inflight: ReplyRef[] | undefined;
   private inflightLimit = 64;
@@ -268,9 +269,16 @@ export class ActorCell extends ChildState {
     return tagged ? 'tag' : 'start+emit';
   }
 
+  /** Why the actor said it is not ready (`{ type: 'not_ready', reason }`), while it is not. */
+  get notReadyReason(): string | undefined {
+    return this.ready ? undefined : this.unreadyReason;
+  }
+
   /** @internal A `ready` / `not_ready` emit of the current incarnation. */
-  onSignal(actor: AnyActorRef, ready: boolean): void {
-    if (this.actor === actor) this.setReady(ready);
+  onSignal(actor: AnyActorRef, ready: boolean, reason?: string): void {
+    if (this.actor !== actor) return;
+    this.unreadyReason = ready ? undefined : reason;
+    this.setReady(ready);
   }
 
   /** After delivering an ask to `actor`: watch it, or fail it now if that very message ended the incarnation. */
@@ -378,6 +386,9 @@ export class ActorCell extends ChildState {
   }
 }
 
+/** Characters of a `not_ready` reason kept (it ends up in events and /readyz). */
+const MAX_REASON = 200;
+
 /**
  * The observer of one incarnation: one small object instead of three closures per start
  * (spawning 100k actors allocates 100k of these). `next` exists only when readiness follows
@@ -403,7 +414,8 @@ class IncarnationObserver {
     if (event.type === STOPPED_SIGNAL) return this.cell.onStopped(this.actor);
     if (!this.readyEmits || (event.type !== 'ready' && event.type !== 'not_ready')) return;
     this.signalled = true;
-    this.cell.onSignal(this.actor, event.type === 'ready');
+    const reason = (event as { reason?: unknown }).reason;
+    this.cell.onSignal(this.actor, event.type === 'ready', typeof reason === 'string' && reason !== '' ? reason.slice(0, MAX_REASON) : undefined);
   };
 
   error(err: unknown): void {

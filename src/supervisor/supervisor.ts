@@ -304,7 +304,7 @@ export class Supervisor extends ChildState implements SupervisorParent {
       this.services.publish('subsystem_ready', this.path, { system: child.path });
     } else if (child.status === 'running' && (child.kind === 'supervisor' || child.ref !== undefined)) {
       // Still running but no longer ready (tag removed, not_ready emitted): not an exit.
-      this.services.publish('subsystem_failed', this.path, { system: child.path, reason: 'readiness_lost' });
+      this.services.publish('subsystem_failed', this.path, { system: child.path, reason: (child.kind === 'worker' ? child.notReadyReason : undefined) ?? 'readiness_lost' });
     }
     this.recomputeReady();
   }

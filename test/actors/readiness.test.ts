@@ -31,6 +31,19 @@ describe('readiness', () => {
     expect(t.cell('root/w').ready).toBe(false);
   });
 
+  it('a not_ready emit with a reason publishes subsystem_failed with that reason (readiness_lost without one)', async () => {
+    const t = rootOf(supervisor('root', [worker('w', 'emitter', { readiness: { mode: 'signal', required: true, timeoutMs: 1000 } })], { start: 'parallel' }));
+    await t.root.start();
+    t.cell('root/w').send({ type: 'go' });
+    t.cell('root/w').send({ type: 'degrade' });
+    t.cell('root/w').send({ type: 'go' });
+    t.cell('root/w').send({ type: 'stop_ready' });
+    expect(t.events.filter((e) => e.type === 'subsystem_failed').map((e) => e.data)).toEqual([
+      { system: 'root/w', reason: 'disk full' },
+      { system: 'root/w', reason: 'readiness_lost' },
+    ]);
+  });
+
   it('logic declared with readyBySignal waits for its ready emit in auto mode', async () => {
     const t = rootOf(supervisor('root', [worker('w', 'declaredEmitter')], { start: 'parallel' }));
     await t.root.start();

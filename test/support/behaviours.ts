@@ -57,7 +57,7 @@ export const warmup = setup({}).createMachine({
 
 /** Signals readiness by emitting `ready` when told to. */
 export const emitter = setup({ types: {} as { emitted: { type: 'ready' } | { type: 'not_ready' } } }).createMachine({
-  on: { go: { actions: emit({ type: 'ready' }) }, stop_ready: { actions: emit({ type: 'not_ready' }) } },
+  on: { go: { actions: emit({ type: 'ready' }) }, stop_ready: { actions: emit({ type: 'not_ready' }) }, degrade: { actions: emit({ type: 'not_ready', reason: 'disk full' }) } },
 });
 
 /** The same, declared with readyBySignal: `auto` readiness waits for the emit. */
