@@ -3,7 +3,8 @@
  * reads pages from the journal into the subscriber's sink. Catch-up and live are the same
  * loop: new appends only wake it. One read at a time and the cursor moves only by what was
  * delivered, so events arrive in order, without gaps or duplicates; a full sink pauses the
- * loop until the consumer makes room.
+ * loop until the consumer makes room. Catch-up yields to the event loop between pages: a
+ * reader catching up over 100k events must not hold off probes and other requests meanwhile.
  */
 import type { StoredEvent } from '../model.js';
 import type { EventSink } from './sink.js';
@@ -12,6 +13,9 @@ export interface PumpSource {
   /** Up to `limit` events of the subscription from `cursor` on. */
   read(cursor: number, limit: number): Promise<StoredEvent[]>;
 }
+
+/** Resolves on a later turn of the event loop, after pending I/O (setImmediate, not a microtask). */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export type PumpState = 'catching_up' | 'live' | 'paused' | 'ended';
 
@@ -76,6 +80,7 @@ export class Pump {
           this.cursor = this.all ? last.position + 1 : last.version + 1;
         }
         if (events.length < room && !this.woken) return void (this.state = 'live');
+        await nextTurn();
       }
     } catch (error) {
       this.onFailed(this, error as Error);
