@@ -56,7 +56,7 @@ export const warmup = setup({}).createMachine({
 });
 
 /** Signals readiness by emitting `ready` when told to. */
-export const emitter = setup({ types: {} as { emitted: { type: 'ready' } | { type: 'not_ready' } } }).createMachine({
+export const emitter = setup({ types: {} as { emitted: { type: 'ready' } | { type: 'not_ready'; reason?: string } } }).createMachine({
   on: { go: { actions: emit({ type: 'ready' }) }, stop_ready: { actions: emit({ type: 'not_ready' }) }, degrade: { actions: emit({ type: 'not_ready', reason: 'disk full' }) } },
 });
 
