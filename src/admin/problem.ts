@@ -15,6 +15,15 @@ export type ProblemCode =
   | 'request_timeout'
   | 'expectation_failed'
   | 'headers_too_large'
+  | 'unauthorized'
+  | 'forbidden_origin'
+  | 'forbidden_host'
+  | 'invalid_json'
+  | 'invalid_config'
+  | 'invalid_params'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'conflict'
   | 'internal_error';
 
 /** Characters of `detail` at most: details quote the request (paths, query values). */
