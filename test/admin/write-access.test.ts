@@ -102,6 +102,8 @@ describe('admin write API access', () => {
     expect([deep.status, deep.code]).toEqual([400, 'invalid_json']);
     const big = await send('PUT', '/actors/root/w/params', auth, JSON.stringify({ pad: 'x'.repeat(1024 * 1024 + 10) }));
     expect([big.status, big.code]).toEqual([413, 'payload_too_large']);
+    const chunked = await send('PUT', '/actors/root/w/params', { ...auth, 'transfer-encoding': 'chunked' }, JSON.stringify({ pad: 'x'.repeat(1024 * 1024 + 10) }));
+    expect([chunked.status, chunked.code]).toEqual([413, 'payload_too_large']);
     expect(calls).toEqual([]);
   });
 

@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ConfigError, OverseerError, UnknownActorError } from '../../shared/errors.js';
 import { sendJson, sendProblem, type ProblemCode } from '../problem.js';
 import { denied, type WriteAccess } from './access.js';
-import { BodyError, readJsonBody } from './body.js';
+import { BodyError, isYamlBody, readJsonBody, readYamlBody } from './body.js';
 
 /** What the write routes may do to the running system: nothing more reaches the HTTP layer. */
 export interface AdminControl {
@@ -18,7 +18,8 @@ export interface AdminControl {
   history(path: string): readonly unknown[];
   restart(path: string): Promise<unknown>;
   kill(path: string): void;
-  apply(spec: Record<string, unknown>): Promise<unknown>;
+  /** A spec object, or a config file's text (YAML or JSON) with the name its problems are positioned in. */
+  apply(desired: { spec: Record<string, unknown> } | { text: string; file: string }): Promise<unknown>;
   config(): unknown;
 }
 
@@ -56,7 +57,14 @@ interface Route {
 
 function resolve(base: string, subpath: string): Route | undefined {
   if (base === '/apply' && subpath === '') {
-    return { methods: ['POST'], run: async (c, req, res) => sendJson(res, 200, await c.apply(await objectBody(req, 'a System spec'))) };
+    return {
+      methods: ['POST'],
+      run: async (c, req, res) => {
+        const file = new URLSearchParams((req.url ?? '').split('?')[1] ?? '').get('file')?.slice(0, 500) || 'request body';
+        const desired = isYamlBody(req) ? { text: await readYamlBody(req), file } : { spec: await objectBody(req, 'a System spec') };
+        sendJson(res, 200, await c.apply(desired));
+      },
+    };
   }
   if (base === '/config' && subpath === '') return { methods: ['GET'], run: (c, _req, res) => sendJson(res, 200, c.config()) };
   if (base !== '/actors') return undefined;
