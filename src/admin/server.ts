@@ -1,11 +1,13 @@
 /**
  * The admin HTTP server (node:http, no framework: six read-only routes, and probes must
  * stay close to a bare handler's speed). Every error is problem+json: unknown paths 404, wrong
- * methods 405, requests node:http cannot parse 400/431 (written on the socket), `Expect` 417;
- * a handler bug answers 500 without taking the process down.
+ * methods 405, requests node:http cannot parse 400/431 (written on the socket), `Expect` 417,
+ * a request not in within its timeout 408, a connection past the cap 503; a handler bug
+ * answers 500 without taking the process down.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { applyHttpLimits, type HttpLimits } from '../shared/problem.js';
 import { sendProblem, sendSocketProblem } from './problem.js';
 import { endEventStreams, events } from './routes/events.js';
 import { health } from './routes/health.js';
@@ -86,11 +88,18 @@ export interface AdminServer {
   close(): Promise<void>;
 }
 
-/** Listens on host:port (0 = any free port); resolves with the bound URL. */
-export function listenAdmin(view: AdminView, host: string, port: number): Promise<AdminServer> {
+/**
+ * What the admin endpoint holds clients to. Its routes read no body and answer at once, so a
+ * request only takes long when the client is slow to send it; probes poll over keep-alive.
+ */
+export const ADMIN_HTTP_LIMITS: Readonly<HttpLimits> = { headersTimeoutMs: 10_000, bodyTimeoutMs: 30_000, idleTimeoutMs: 5000, maxConnections: 256 };
+
+/** Listens on host:port (0 = any free port); resolves with the bound URL. `limits` override ADMIN_HTTP_LIMITS. */
+export function listenAdmin(view: AdminView, host: string, port: number, limits: Partial<HttpLimits> = {}): Promise<AdminServer> {
   const server: Server = createServer((req, res) => handle(view, req, res));
-  server.keepAliveTimeout = 5000;
-  // Errors node:http would answer with an empty body: a bad request line, headers over 16 KiB, an `Expect`.
+  applyHttpLimits(server, { ...ADMIN_HTTP_LIMITS, ...limits });
+  // Errors node:http would answer with an empty body: a bad request line, headers over 16 KiB,
+  // a request not in within its timeout (ERR_HTTP_REQUEST_TIMEOUT), an `Expect`.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => sendSocketProblem(socket, error));
   server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
     res.setHeader('connection', 'close'); // the body it announced will not be read

@@ -3,7 +3,8 @@
  * Every failure is problem+json with a stable code, also those fastify and node:http answer
  * by themselves (bad URLs, unparseable requests, oversized headers, `Expect`, closing);
  * wrong methods answer 405 with `Allow`, unknown paths 404, and nothing a client sends can
- * make it answer 500. Appends are held to the JSON bounds here too, before the store.
+ * make it answer 500. Appends are held to the JSON bounds here too, before the store. A
+ * client too slow to send its request gets 408, one past the connection cap 503 (`limits`).
  */
 import { METHODS, type IncomingMessage, type ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -17,8 +18,9 @@ import type { StoredEvent } from '../model.js';
 import { checkStreamName } from '../store/requests.js';
 import type { EventSink } from '../notification/sink.js';
 import { problem, toProblem, type Problem } from './problems.js';
-import { clientErrorProblem, problemDocument, writeSocketProblem } from '../../shared/problem.js';
+import { applyHttpLimits, clientErrorProblem, problemDocument, writeSocketProblem, type HttpLimits } from '../../shared/problem.js';
 import { enumParam, intParam, stringParam } from './query.js';
+import { gatewayParams } from './params.js';
 import { serveSubscription } from './sse.js';
 
 export interface GatewayAppOptions {
@@ -27,6 +29,8 @@ export interface GatewayAppOptions {
   bodyLimit: number;
   keepAliveMs: number;
   subscriptionBuffer: number;
+  /** The gateway params' defaults when left out (tests that build the app alone). */
+  limits?: HttpLimits;
 }
 
 export interface GatewayApp {
@@ -87,6 +91,10 @@ export function buildGatewayApp(options: GatewayAppOptions): GatewayApp {
     // that keeps fastify from loading ajv and fast-json-stringify: a third of start-up time.
     schemaController: { compilersFactory: { buildValidator: noSchemas, buildSerializer: noSchemas } },
   });
+
+  // fastify's own defaults: no request timeout at all (a body that never ends is held
+  // forever) and 72 s of idle keep-alive. Set before listen; fastify set its own at creation.
+  applyHttpLimits(app.server, options.limits ?? gatewayParams.parse({}));
 
   app.removeContentTypeParser('text/plain'); // JSON only: anything else is 415, not a string body
   // fastify's own JSON parser (prototype poisoning refused), after a scan that refuses deep

@@ -25,7 +25,14 @@ export const gateway = stopsBySignal(
       const params = gatewayParams.parse(input ?? {});
       const sibling = (id: string) => siblingPath(rt.path, id);
       const client = eventStoreClient(rt.ask, { store: sibling(params.store), notification: sibling(params.notification), cluster: sibling(params.cluster) }, params.requestTimeoutMs);
-      const { app, subscriptions } = buildGatewayApp({ client, logger: rt.logger, bodyLimit: params.bodyLimit, keepAliveMs: params.keepAliveMs, subscriptionBuffer: params.subscriptionBuffer });
+      const { app, subscriptions } = buildGatewayApp({
+        client,
+        logger: rt.logger,
+        bodyLimit: params.bodyLimit,
+        keepAliveMs: params.keepAliveMs,
+        subscriptionBuffer: params.subscriptionBuffer,
+        limits: { headersTimeoutMs: params.headersTimeoutMs, bodyTimeoutMs: params.bodyTimeoutMs, idleTimeoutMs: params.idleTimeoutMs, maxConnections: params.maxConnections },
+      });
       let url: string | undefined;
       let closing: Promise<void> | undefined;
 

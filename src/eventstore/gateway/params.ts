@@ -15,6 +15,25 @@ export const gatewayParams = z
       .max(100_000)
       .default(1000)
       .describe('Events waiting unread per subscription before it pauses and later re-reads from the store.'),
+    headersTimeoutMs: z
+      .number()
+      .int()
+      .min(10)
+      .default(10_000)
+      .describe('How long a client may take to send the request line and headers, ms (at most bodyTimeoutMs); then 408 request_timeout and the connection is closed.'),
+    bodyTimeoutMs: z
+      .number()
+      .int()
+      .min(10)
+      .default(30_000)
+      .describe('How long a client may take to send a whole request, body included, ms; then 408 request_timeout. Bounds receiving the request only: a subscription stream lasts as long as it likes.'),
+    idleTimeoutMs: z.number().int().min(10).default(5000).describe('How long an idle keep-alive connection is kept between requests, ms.'),
+    maxConnections: z
+      .number()
+      .int()
+      .min(1)
+      .default(1024)
+      .describe('Connections served at once, subscriptions and idle keep-alive ones included; one more is answered 503 too_many_connections (Retry-After) and closed.'),
     store: z.string().default('store').describe('Sibling id of the store actor.'),
     notification: z.string().default('notification').describe('Sibling id of the notification actor.'),
     cluster: z.string().default('cluster').describe('Sibling id of the cluster actor.'),
