@@ -57,3 +57,16 @@ export class StoreUnavailableError extends OverseerError {
     super('OVERSEER_ERR_STORE_UNAVAILABLE', `${what} is unavailable${cause instanceof Error ? `: ${cause.message}` : ''}`, { cause });
   }
 }
+
+/**
+ * A read hit a damaged page of the journal (SQLITE_CORRUPT, SQLITE_NOTADB). A kind of
+ * unavailable, so every caller that handles one handles this; the gateway answers it with its
+ * own code, `store_corrupt` (503): a retry will not help until the file is repaired.
+ */
+export class StoreCorruptError extends StoreUnavailableError {
+  readonly problem = 'store_corrupt';
+  constructor(what: string, cause?: unknown) {
+    super(what, cause);
+    this.message = `${what} is corrupt${cause instanceof Error ? `: ${cause.message}` : ''}; restore it from a backup or repair it (sqlite3 .recover)`;
+  }
+}

@@ -4,7 +4,7 @@
  * errors node:http raises before fastify sees a request are written on the socket, and only
  * a real fault answers 500. A detail is capped, so no request can make a large answer.
  */
-import { EventIdConflictError, InvalidStoreRequestError, StoreUnavailableError, WrongExpectedVersionError, type InvalidStoreRequestProblem } from '../errors.js';
+import { EventIdConflictError, InvalidStoreRequestError, StoreCorruptError, StoreUnavailableError, WrongExpectedVersionError, type InvalidStoreRequestProblem } from '../errors.js';
 import { problemDocument, type ProblemDocument } from '../../shared/problem.js';
 
 export type GatewayProblemCode =
@@ -24,6 +24,7 @@ export type GatewayProblemCode =
   | 'not_found'
   | 'method_not_allowed'
   | 'store_unavailable'
+  | 'store_corrupt'
   | 'internal_error';
 
 export interface Problem {
@@ -61,6 +62,7 @@ export function toProblem(error: unknown): Problem {
     return problem(409, 'wrong_expected_version', error.message, { stream: error.stream, expected: error.expected, actual: error.actual });
   }
   if (error instanceof EventIdConflictError) return problem(409, 'event_id_conflict', error.message, { eventId: error.eventId, existingStream: error.existingStream });
+  if (error instanceof StoreCorruptError) return problem(503, 'store_corrupt', error.message); // no Retry-After: retrying does not repair a file
   if (error instanceof StoreUnavailableError) return { ...problem(503, 'store_unavailable', error.message), headers: { 'retry-after': '1' } };
   const e = error as { statusCode?: number; code?: string; message?: string; name?: string };
   const status = typeof e.statusCode === 'number' ? e.statusCode : e.code ? FRAMEWORK_STATUS[e.code] : undefined;

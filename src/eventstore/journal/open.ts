@@ -23,7 +23,7 @@ export function openJournal(params: PersistenceParams, dataDir: string, owner: o
   const file = resolve(dataDir, params.file);
   try {
     mkdirSync(dirname(file), { recursive: true });
-    return new SqliteJournal(file, params.synchronous);
+    return new SqliteJournal(file, params.synchronous, { integrityCheck: params.integrityCheck, integrityCheckMaxBytes: params.integrityCheckMaxBytes });
   } catch (error) {
     throw new Error(`cannot open the journal ${file}: ${(error as Error).message}`, { cause: error });
   }

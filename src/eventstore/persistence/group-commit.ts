@@ -24,7 +24,7 @@ export class GroupCommit {
     private readonly now: () => number,
     /** Appends per transaction at most; more wait for the next turn. */
     private readonly maxBatch: number,
-    /** The commit itself failed (disk full, I/O error): the owner should crash and reopen. */
+    /** The commit itself failed (disk full, I/O error): the owner decides (refuse appends and probe, or crash). */
     private readonly onCommitFailed: (error: Error) => void,
   ) {}
 
@@ -54,6 +54,7 @@ export class GroupCommit {
 
   private flushOne(): void {
     this.scheduled = false;
+    if (this.queue.length === 0) return; // abandoned meanwhile: an empty commit would only touch the failed journal
     if (this.commitNext() && this.queue.length > 0) {
       this.scheduled = true;
       setImmediate(() => this.flushOne()); // let reads and new requests in between batches

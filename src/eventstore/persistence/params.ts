@@ -14,6 +14,20 @@ export const persistenceParams = z
       .default('full')
       .describe('full: an acknowledged append survives power loss. normal: faster; survives a process crash, may lose the last commits on power loss.'),
     maxBatch: z.number().int().min(1).max(100_000).default(1000).describe('Appends per transaction at most.'),
+    recoveryProbeMs: z
+      .number()
+      .int()
+      .min(1)
+      .max(3_600_000)
+      .default(1000)
+      .describe('While the journal is unavailable (disk full, read-only, I/O error, file vanished): how often it probes for recovery, ms.'),
+    integrityCheck: z.enum(['quick', 'off']).default('quick').describe('quick: PRAGMA quick_check when the journal is opened; a corrupt file is refused. off: no check.'),
+    integrityCheckMaxBytes: z
+      .number()
+      .int()
+      .min(0)
+      .default(1024 * 1024 * 1024)
+      .describe('The open check runs only on a journal (file + WAL) up to this many bytes, so a large journal still opens quickly.'),
   })
   .strict();
 
