@@ -7,7 +7,9 @@ export type { System, SystemExit } from './system/system.js';
 export type { WorkerRef } from './system/worker-ref.js';
 export type { StatusNode } from './system/status.js';
 export { runtimeOf, type ActorRuntime } from './system/context.js';
-export { STOP_EVENT, READY_TAG, readyBySignal, stopsBySignal } from './actors/logic-traits.js';
+export { STOP_EVENT, READY_TAG, PARAMS_EVENT, readyBySignal, stopsBySignal, handlesParams } from './actors/logic-traits.js';
+export type { ParamsUpdate, ParamsSource } from './reconfigure/params.js';
+export type { ParamsHistoryEntry } from './reconfigure/history.js';
 export type { Message, ActorStatus } from './actors/cell.js';
 export type { AskOptions } from './actors/reply.js';
 export type { ExitReason } from './actors/exit-reasons.js';
@@ -17,6 +19,7 @@ export type { EventEnvelope, RuntimeEvent, RuntimeEventType, RuntimeEventData, E
 export type { Subscription, SubscribeOptions } from './events/index.js';
 export type { SystemEvents, EventOf, TypedSubscribeOptions } from './system/system-events.js';
 export type { ChildInfo, ChildCounts } from './supervisor/supervisor.js';
+export { planChanges, type PlanStep, type PlanOp, type SupervisorSettings, type ApplyResult, type ApplyOptions, type ApplySource } from './reconfigure/index.js';
 export * from './shared/errors.js';
 export { systemClock, type Clock } from './shared/clock.js';
 export { eventStore, eventStoreClient, type EventStoreClient } from './eventstore/client.js';

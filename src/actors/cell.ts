@@ -261,6 +261,20 @@ export class ActorCell extends ChildState {
     this.logic = logic;
   }
 
+  /**
+   * Takes `params` into its spec (system.updateParams, through its supervisor's queue): the
+   * next incarnation gets them as input, status shows them. The running one is not touched.
+   */
+  adoptParams(params: Readonly<Record<string, unknown>>): void {
+    // `spec` is readonly for every other reader; only params change, as a new frozen value.
+    (this as { spec: WorkerSpec }).spec = Object.freeze({ ...this.spec, params: Object.freeze({ ...params }) });
+  }
+
+  /** The running incarnation takes params updates as `overseer.params` (handlesParams, or a machine handling it). */
+  get paramsLive(): boolean {
+    return this.actor !== undefined && this.stopWaiter === undefined && traitsOf(this.logic).handlesParams;
+  }
+
   private readinessSource(): ReadinessSource {
     const mode = this.spec.readiness.mode;
     if (mode === 'on-start') return 'on-start';

@@ -23,12 +23,18 @@ export interface LogicTraits {
   readonly emitsReady: boolean;
   /** Declared with stopsBySignal: stopping sends `overseer.stop` and waits for its `{ type: 'stopped' }` emit. */
   readonly emitsStopped: boolean;
+  /** Some state node handles `overseer.params`, or declared with handlesParams: params change live, without a restart. */
+  readonly handlesParams: boolean;
 }
 
 // A registered symbol on the logic object, not a module-local set: the CLI runs a bundled copy
 // of the runtime while user modules import `overseer` from node_modules; both must agree.
 const SIGNALS_READY = Symbol.for('overseer.readyBySignal');
 const SIGNALS_STOPPED = Symbol.for('overseer.stopsBySignal');
+const HANDLES_PARAMS = Symbol.for('overseer.handlesParams');
+
+/** Sent to a logic that handles params updates, instead of restarting it: `{ type, params, changed, previous }`. */
+export const PARAMS_EVENT = 'overseer.params';
 
 /**
  * Declares that `logic` emits `{ type: 'ready' }` once it can serve (a listener bound, a
@@ -56,6 +62,18 @@ export function stopsBySignal<T extends AnyActorLogic>(logic: T): T {
   return logic;
 }
 
+/**
+ * Declares that `logic` takes params updates while it runs: `system.updateParams` sends it
+ * `{ type: 'overseer.params', params, changed, previous }` instead of restarting it with the
+ * new input. Machines with an `overseer.params` transition need no declaration.
+ * @example export const poller = handlesParams(fromCallback(({ receive }) => { receive((e) => { if (e.type === 'overseer.params') interval = e.params.everyMs; }); }));
+ */
+export function handlesParams<T extends AnyActorLogic>(logic: T): T {
+  (logic as unknown as Record<symbol, boolean>)[HANDLES_PARAMS] = true;
+  cache.delete(logic);
+  return logic;
+}
+
 const cache = new WeakMap<object, LogicTraits>();
 
 export function traitsOf(logic: AnyActorLogic): LogicTraits {
@@ -71,15 +89,18 @@ function inspect(logic: AnyActorLogic): LogicTraits {
   const marks = logic as unknown as Record<symbol, boolean | undefined>;
   const emitsReady = marks[SIGNALS_READY] === true;
   const emitsStopped = marks[SIGNALS_STOPPED] === true;
+  const declaresParams = marks[HANDLES_PARAMS] === true;
   const nodes = stateNodesOf(logic);
-  if (nodes === undefined) return { isMachine: false, hasReadyTag: false, handlesStop: false, emitsReady, emitsStopped };
+  if (nodes === undefined) return { isMachine: false, hasReadyTag: false, handlesStop: false, emitsReady, emitsStopped, handlesParams: declaresParams };
   let hasReadyTag = false;
   let handlesStop = false;
+  let handlesParams = declaresParams;
   for (const node of nodes) {
     if (node.tags?.includes(READY_TAG)) hasReadyTag = true;
     if (node.on && STOP_EVENT in node.on) handlesStop = true;
+    if (node.on && PARAMS_EVENT in node.on) handlesParams = true;
   }
-  return { isMachine: true, hasReadyTag, handlesStop, emitsReady, emitsStopped };
+  return { isMachine: true, hasReadyTag, handlesStop, emitsReady, emitsStopped, handlesParams };
 }
 
 /** Duck-typed check for XState actor logic (what `module:` exports and registrations must be). */

@@ -1,6 +1,6 @@
 /**
- * The admin HTTP server (node:http, no framework: six read-only routes, and probes must
- * stay close to a bare handler's speed). Every error is problem+json: unknown paths 404, wrong
+ * The admin HTTP server (node:http, no framework: six read-only routes and the write API of
+ * write/, and probes must stay close to a bare handler's speed). Every error is problem+json: unknown paths 404, wrong
  * methods 405, requests node:http cannot parse 400/431 (written on the socket), `Expect` 417,
  * a request not in within its timeout 408, a connection past the cap 503; a handler bug
  * answers 500 without taking the process down.
@@ -14,6 +14,7 @@ import { health } from './routes/health.js';
 import { livez, readyz } from './routes/probes.js';
 import { metrics, status } from './routes/status.js';
 import type { AdminView } from './view.js';
+import { handleWrite, WRITE_BASES } from './write/routes.js';
 
 /** The parts of the request URL handlers read. */
 export interface Target {
@@ -56,8 +57,9 @@ export function handle(view: AdminView, req: IncomingMessage, res: ServerRespons
   } catch {
     return sendProblem(res, 400, 'bad_request', 'malformed request URL');
   }
+  if (WRITE_BASES.has(base)) return void handleWrite(view.control, req, res, base, subpath).catch((error: unknown) => fail(res, error));
   const route = ROUTES[base];
-  if (!route) return sendProblem(res, 404, 'not_found', `no admin endpoint at ${url.pathname}`, { endpoints: Object.keys(ROUTES) });
+  if (!route) return sendProblem(res, 404, 'not_found', `no admin endpoint at ${url.pathname}`, { endpoints: [...Object.keys(ROUTES), ...(view.control ? WRITE_BASES : [])] });
   if (subpath && !TAKES_SUBPATH.has(base)) return sendProblem(res, 404, 'not_found', `no admin endpoint at ${url.pathname}`);
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('allow', 'GET, HEAD');

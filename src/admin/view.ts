@@ -5,6 +5,7 @@
 import type { ReadinessState } from '../control-plane/readiness-model.js';
 import type { EventBus } from '../events/index.js';
 import type { StatusNode } from '../system/status.js';
+import type { AdminControl } from './write/routes.js';
 
 export interface AdminView {
   readonly system: string;
@@ -21,4 +22,6 @@ export interface AdminView {
   recentRestarts(path: string): number;
   readonly events: EventBus;
   metrics(): Promise<{ contentType: string; body: string }>;
+  /** The write API (params, history, restart, kill, apply, config); absent = read-only endpoint. */
+  readonly control?: AdminControl;
 }

@@ -17,6 +17,7 @@ export interface StartFlags {
   gatewayPort?: number;
   dataDir?: string;
   node?: string;
+  adminToken?: string;
   logLevel: string;
   pretty: boolean;
 }
@@ -29,6 +30,7 @@ export async function runStart(file: string, flags: StartFlags): Promise<number>
   if (flags.gatewayPort !== undefined) overrides.gatewayPort = flags.gatewayPort;
   if (flags.dataDir !== undefined) overrides.dataDir = resolve(flags.dataDir);
   if (flags.node !== undefined) overrides.node = flags.node;
+  if (flags.adminToken !== undefined) overrides.adminToken = flags.adminToken;
 
   let system: System;
   try {

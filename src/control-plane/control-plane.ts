@@ -7,6 +7,7 @@ import { fromCallback } from 'xstate';
 import type { EventEnvelope } from '../events/catalogue.js';
 import { listenAdmin, type AdminServer } from '../admin/server.js';
 import type { AdminView } from '../admin/view.js';
+import { adminControl } from './admin-control.js';
 import { runtimeOf } from '../system/context.js';
 import { expectPath, forgetPath, initialReadiness, reduceReadiness } from './readiness-model.js';
 import { RuntimeMetrics } from './metrics.js';
@@ -67,6 +68,7 @@ export const controlPlane = fromCallback<ControlPlaneEvent>(({ self, emit, recei
     recentRestarts: (path) => system.recentRestarts(path),
     events: bus,
     metrics: () => metrics.render(),
+    control: adminControl(system, () => server?.url),
   };
 
   let server: AdminServer | undefined;

@@ -3,8 +3,9 @@
  * Actors publish, the control plane and loggers observe; nobody passes actor refs around.
  * Application events (any other `category`) use the same envelope with free-form data.
  */
+import type { ConfigProblem } from '../shared/errors.js';
 
-export type EventCategory = 'system' | 'supervisor' | 'cluster' | 'store' | 'actor';
+export type EventCategory = 'system' | 'supervisor' | 'cluster' | 'store' | 'actor' | 'config';
 
 /** `data` for every runtime event type, by type. */
 export interface RuntimeEventData {
@@ -36,7 +37,11 @@ export interface RuntimeEventData {
   // store
   events_appended: { stream: string; fromVersion: number; toVersion: number; position: number };
   // actor
-  params_updated: { path: string; changed: Record<string, unknown>; previous: Record<string, unknown> };
+  /** `changed`: new values of the top-level keys that differ (deleted: null); `previous`: their old ones (absent: null). */
+  params_updated: { path: string; changed: Record<string, unknown>; previous: Record<string, unknown>; action: 'restarted' | 'live' };
+  // config (live reconfiguration, DESIGN §10): `plan` is planChanges' steps, as applied
+  config_applied: { plan: readonly unknown[]; source: 'file' | 'api' | 'embedded' };
+  config_rejected: { problems: readonly ConfigProblem[]; source: 'file' | 'api' | 'embedded' };
 }
 
 export type RuntimeEventType = keyof RuntimeEventData;
@@ -64,6 +69,8 @@ export const EVENT_CATEGORIES: { readonly [T in RuntimeEventType]: EventCategory
   leader_elected: 'cluster',
   events_appended: 'store',
   params_updated: 'actor',
+  config_applied: 'config',
+  config_rejected: 'config',
 };
 
 /** Why an actor ended: snapshot done → normal, error observer → error, supervisor stop → shutdown. */
@@ -98,10 +105,10 @@ export interface EventInput<T extends string = string, D = unknown> {
   readonly data?: D;
 }
 
-/** Lifecycle events: only the runtime publishes these (a user publish is refused). */
+/** Lifecycle events: only the runtime publishes these (a user publish is refused). Config outcomes too: a forged `config_applied` would mislead watchers. */
 export function isLifecycleType(type: string): boolean {
   const category = CATEGORY_BY_TYPE.get(type);
-  return category === 'system' || category === 'supervisor';
+  return category === 'system' || category === 'supervisor' || category === 'config';
 }
 
 /** Narrowing helper: `isEvent(e, 'system_ready')` types `e.data`. */

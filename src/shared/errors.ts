@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'OVERSEER_ERR_CONFIG'
   | 'OVERSEER_ERR_UNKNOWN_ACTOR'
   | 'OVERSEER_ERR_NOT_A_SUPERVISOR'
+  | 'OVERSEER_ERR_NOT_A_WORKER'
   | 'OVERSEER_ERR_ALREADY_STARTED'
   | 'OVERSEER_ERR_ALREADY_PRESENT'
   | 'OVERSEER_ERR_CHILD_RUNNING'
@@ -77,6 +78,13 @@ export class UnknownActorError extends OverseerError {
 export class NotASupervisorError extends OverseerError {
   constructor(readonly path: string) {
     super('OVERSEER_ERR_NOT_A_SUPERVISOR', `"${path}" is a worker, not a supervisor`);
+  }
+}
+
+/** An operation on a worker's params (updateParams) named a supervisor: supervisors have no params. */
+export class NotAWorkerError extends OverseerError {
+  constructor(readonly path: string) {
+    super('OVERSEER_ERR_NOT_A_WORKER', `"${path}" is a supervisor, not a worker; only workers have params`);
   }
 }
 

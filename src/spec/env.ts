@@ -8,6 +8,7 @@ export interface SpecOverrides {
   node?: string;
   adminHost?: string;
   adminPort?: number | false;
+  adminToken?: string;
   dataDir?: string;
   gatewayPort?: number;
 }
@@ -30,6 +31,7 @@ export function mergeOverrides(env: Record<string, string | undefined>, explicit
   if (env.OVERSEER_NODE) fromEnv.node = env.OVERSEER_NODE;
   if (env.OVERSEER_ADMIN_HOST) fromEnv.adminHost = env.OVERSEER_ADMIN_HOST;
   if (env.OVERSEER_DATA_DIR) fromEnv.dataDir = env.OVERSEER_DATA_DIR;
+  if (env.OVERSEER_ADMIN_TOKEN) fromEnv.adminToken = env.OVERSEER_ADMIN_TOKEN;
   const adminPort = port('OVERSEER_ADMIN_PORT');
   if (adminPort !== undefined) fromEnv.adminPort = adminPort;
   const gatewayPort = port('OVERSEER_GATEWAY_PORT');

@@ -21,6 +21,8 @@ export function normalize(raw: RawSystemFile, baseDir: string, overrides: SpecOv
     admin: {
       host: overrides.adminHost ?? s.admin?.host ?? DEFAULTS.admin.host,
       port: overrides.adminPort ?? s.admin?.port ?? DEFAULTS.admin.port,
+      ...((overrides.adminToken ?? s.admin?.token) !== undefined ? { token: overrides.adminToken ?? s.admin?.token } : {}),
+      allowedHosts: Object.freeze([...(s.admin?.allowedHosts ?? [])]),
     },
     dataDir,
     stopTimeoutMs: s.stopTimeoutMs ?? DEFAULTS.stopTimeoutMs,

@@ -121,9 +121,18 @@ export const specFields = {
     .strictObject({
       host: z.string().min(1).optional().meta({ description: 'Interface the admin endpoint listens on.', default: DEFAULTS.admin.host }),
       port: z.number().int().min(0).max(65535).optional().meta({ description: 'Admin port; 0 = any free port.', default: DEFAULTS.admin.port }),
+      token: z
+        .string()
+        .min(16)
+        .optional()
+        .describe('Bearer token the write API (params, restart, kill, apply) requires; at least 16 characters. Prefer OVERSEER_ADMIN_TOKEN or --admin-token over writing it here. Required when host is not a loopback address.'),
+      allowedHosts: z
+        .array(z.string().min(1))
+        .optional()
+        .meta({ description: 'Host names (without port) the write API accepts in the Host header besides loopback names and admin.host (DNS-rebinding protection).', default: [] }),
     })
     .optional()
-    .describe('The admin HTTP endpoint (/livez, /readyz, /health, /status, /metrics, /events).'),
+    .describe('The admin HTTP endpoint (/livez, /readyz, /health, /status, /metrics, /events, and the write API).'),
   dataDir: z.string().min(1).optional().meta({ description: 'Where built-ins keep their files, relative to the config file.', default: DEFAULTS.dataDir }),
   stopTimeoutMs: positiveMs.optional().meta({ description: 'Overall deadline for stopping the whole tree, ms.', default: DEFAULTS.stopTimeoutMs }),
   drainMs: z

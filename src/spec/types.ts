@@ -85,6 +85,10 @@ export interface AdminSpec {
   readonly host: string;
   /** 0 = any free port; false = no listener. */
   readonly port: number | false;
+  /** Bearer token of the write API (admin.token, OVERSEER_ADMIN_TOKEN, --admin-token); never served back. */
+  readonly token?: string;
+  /** Host names the write API accepts besides loopback names and `host`. */
+  readonly allowedHosts: readonly string[];
 }
 
 export interface SystemSpec {
@@ -115,7 +119,7 @@ export const DEFAULTS = Object.freeze({
   behaviourShutdownMs: Object.freeze({ persistence: 10_000 } as Record<string, number>),
   readinessTimeoutMs: 10_000,
   mailbox: Object.freeze({ capacity: 1000, overflow: 'drop_newest' as OverflowPolicy }),
-  admin: Object.freeze({ host: '127.0.0.1', port: 7070 }),
+  admin: Object.freeze({ host: '127.0.0.1', port: 7070, allowedHosts: Object.freeze([]) as readonly string[] }),
   dataDir: './data',
   stopTimeoutMs: 30_000,
   drainMs: 0,

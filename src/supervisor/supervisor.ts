@@ -4,7 +4,7 @@
  * process. Strategies, intensity and backoff are pure helpers; this file sequences them.
  */
 import { newId } from '../shared/ids.js';
-import { ActorCell } from '../actors/cell.js';
+import { ActorCell, type Message } from '../actors/cell.js';
 import { ChildState, type ActorStatus } from '../actors/child-state.js';
 import { shouldRestart, type ExitReason } from '../actors/exit-reasons.js';
 import {
@@ -276,6 +276,115 @@ export class Supervisor extends ChildState implements SupervisorParent {
       this.remove(child);
       this.recomputeReady();
     });
+  }
+
+  // ---- live reconfiguration (DESIGN §10): one queued operation each ---------------------
+
+  /**
+   * Takes `next` as this supervisor's spec without restarting anything: its strategy, start,
+   * intensity and backoff rule the next decisions, and its children are what a later restart
+   * of this supervisor rebuilds. A changed intensity starts a fresh restart window.
+   */
+  adoptSpec(next: SupervisorSpec): Promise<void> {
+    return this.ops.run(() => {
+      const { maxRestarts, periodMs } = this.spec.intensity;
+      // `spec` is readonly for every other reader: only this operation swaps it, on the queue.
+      (this as { spec: SupervisorSpec }).spec = next;
+      if (next.intensity.maxRestarts !== maxRestarts || next.intensity.periodMs !== periodMs) this.window = new RestartWindow(next.intensity);
+    });
+  }
+
+  /**
+   * Replaces a child whose config changed by a fresh one built from `spec`, at the same place
+   * in the start order: the old one stops and leaves (`child_deleted`), the new one starts if
+   * this supervisor runs. Its failure to start is an exit like any other (restart type, strategy).
+   */
+  replaceChild(spec: ChildSpec): Promise<Child> {
+    return this.ops.run(async () => {
+      const old = this.children.get(spec.id);
+      let at = this.order.length;
+      if (old) {
+        await this.stopChild(old);
+        at = this.order.indexOf(old.id);
+        this.remove(old);
+      }
+      return this.insertConfigured(spec, at);
+    });
+  }
+
+  /**
+   * Adds a child the config gained, right after the last of `after` (its predecessors in the
+   * desired order) present, and starts it if this supervisor runs; unlike startChild, a failure
+   * to start keeps it and is handled as an exit, as for any configured child.
+   */
+  insertChild(spec: ChildSpec, after: readonly string[]): Promise<Child> {
+    return this.ops.run(async () => {
+      const existing = this.children.get(spec.id);
+      if (existing) throw new ChildAlreadyPresentError(existing.path);
+      const at = Math.max(-1, ...after.map((id) => this.order.indexOf(id))) + 1;
+      return this.insertConfigured(spec, at);
+    });
+  }
+
+  /** Stops a child the config lost and deletes it from the table; an absent one is a no-op. */
+  removeChild(id: string): Promise<void> {
+    return this.ops.run(async () => {
+      const child = this.children.get(id);
+      if (!child) return;
+      await this.stopChild(child);
+      this.remove(child);
+      this.recomputeReady();
+    });
+  }
+
+  /** The start (and reverse stop) order becomes `ids`; children it does not name (dynamic ones) follow, as they were. */
+  reorderChildren(ids: readonly string[]): Promise<void> {
+    return this.ops.run(() => {
+      const named = ids.filter((id) => this.children.has(id));
+      const set = new Set(named);
+      this.order = [...named, ...this.order.filter((id) => !set.has(id))];
+    });
+  }
+
+  /**
+   * Gives the worker `id` new params (system.updateParams), as one queued operation. A running
+   * incarnation that takes params live is sent `live` and keeps running; any other (running,
+   * completed, exited, in backoff) starts again with them as its input. That restart is not a
+   * crash: it counts neither against the intensity nor in `restarts`. The table keeps the
+   * params, so later restarts use them. Resolves how it was applied.
+   */
+  updateWorkerParams(id: string, params: Readonly<Record<string, unknown>>, live: Message): Promise<'live' | 'restarted'> {
+    return this.ops.run(async () => {
+      const child = this.mustGet(id);
+      if (child.kind !== 'worker') throw new UnknownActorError(child.path);
+      if (child.paramsLive) {
+        child.send(live); // first: a full `reject` mailbox throws, and then nothing changed
+        child.adoptParams(params);
+        return 'live' as const;
+      }
+      await this.stopChild(child);
+      child.adoptParams(params);
+      if (this.live) {
+        const failure = this.launchClaimed(child, false) as Exit | undefined; // a worker starts synchronously
+        if (failure) await this.handleExit(child, failure, child.instance, this.gen);
+      }
+      this.track(child);
+      this.recomputeReady();
+      return 'restarted' as const;
+    });
+  }
+
+  private async insertConfigured(spec: ChildSpec, at: number): Promise<Child> {
+    const child = this.create(spec);
+    this.order.splice(at, 0, spec.id);
+    if (this.live) {
+      const started = this.launchClaimed(child, false);
+      const failure = started instanceof Promise ? await started : started;
+      if (failure) await this.handleExit(child, failure, child.instance, this.gen);
+    }
+    this.track(child);
+    this.recomputeReady();
+    return child;
   }
 
   // ---- reports from children ------------------------------------------------------------

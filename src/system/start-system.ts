@@ -8,9 +8,12 @@ import type { AnyActorLogic } from 'xstate';
 import { BehaviourRegistry } from '../actors/registry.js';
 import { actorClock, systemClock, type Clock } from '../shared/clock.js';
 import { silentLogger, type Logger } from '../shared/logger.js';
-import { loadSpecFile, loadSpecObject, type LoadedSpec, type SpecOverrides } from '../spec/index.js';
+import { dirname } from 'node:path';
+import { isLoopbackHost } from '../admin/write/access.js';
+import { ConfigError } from '../shared/errors.js';
+import { loadSpecFile, loadSpecObject, loadSpecText, type LoadedSpec, type SpecOverrides, type SystemSpec } from '../spec/index.js';
 import { builtinBehaviours, builtinParams, withControlPlane } from './builtins.js';
-import { System } from './system.js';
+import { System, type DesiredSpec } from './system.js';
 import type { Inspector } from '../supervisor/services.js';
 
 export interface StartSystemOptions {
@@ -19,7 +22,7 @@ export interface StartSystemOptions {
   /** Behaviours the config may name, in addition to the built-ins. */
   behaviours?: Record<string, AnyActorLogic>;
   /** Admin endpoint: `{ port: 0 }` = any free port; `false` = no listener. */
-  admin?: { host?: string; port?: number } | false;
+  admin?: { host?: string; port?: number; token?: string } | false;
   /** pino logger; default: silent (embedders bring their own). */
   logger?: Logger;
   /** Injected time (tests); default: the real clock. */
@@ -52,13 +55,24 @@ export async function startSystem(options: StartSystemOptions): Promise<System> 
   else if (options.admin) {
     if (options.admin.port !== undefined) overrides.adminPort = options.admin.port;
     if (options.admin.host !== undefined) overrides.adminHost = options.admin.host;
+    if (options.admin.token !== undefined) overrides.adminToken = options.admin.token;
   }
   const params = builtinParams(Object.keys(options.behaviours ?? {}));
-  const loadOptions = { behaviours: registry.names(), params, overrides, env: options.env };
-  const loaded: LoadedSpec =
-    typeof options.spec === 'string' ? await loadSpecFile(options.spec, loadOptions) : await loadSpecObject(options.spec, loadOptions);
-  for (const [name, logic] of loaded.modules) registry.register(name, logic);
-  const system = new System({
+  // One way to load, for the first spec and for every system.apply() after it (same registry, params, overrides, env).
+  const load = async (source: DesiredSpec, baseDir?: string): Promise<LoadedSpec> => {
+    const loadOptions = { behaviours: registry.names(), params, overrides, env: options.env };
+    const loaded =
+      typeof source === 'string'
+        ? await loadSpecFile(source, loadOptions)
+        : isSpecText(source)
+          ? await loadSpecText(source.text, source.file, baseDir ?? process.cwd(), loadOptions)
+          : await loadSpecObject(source, loadOptions);
+    for (const [name, logic] of loaded.modules) registry.register(name, logic);
+    return loaded;
+  };
+  const loaded = await load(options.spec);
+  refuseExposedAdmin(loaded.spec);
+  const system: System = new System({
     spec: withControlPlane(loaded.spec),
     registry,
     logger: options.logger ?? silentLogger(),
@@ -67,7 +81,27 @@ export async function startSystem(options: StartSystemOptions): Promise<System> 
     ...(options.inspect ? { inspect: options.inspect } : {}),
     random: options.random ?? Math.random,
     params,
+    // Text and objects given later resolve `module:` paths like the running file does.
+    reload: async (source): Promise<SystemSpec> => withControlPlane((await load(source, system.spec.source ? dirname(system.spec.source) : undefined)).spec),
   });
   await system.start();
   return system;
+}
+
+const isSpecText = (source: Exclude<DesiredSpec, string>): source is { text: string; file: string } =>
+  typeof (source as { text?: unknown }).text === 'string' && typeof (source as { file?: unknown }).file === 'string' && Object.keys(source).length === 2;
+
+/** DESIGN §11: an admin endpoint others can reach must not take writes without a token. */
+function refuseExposedAdmin(spec: SystemSpec): void {
+  const { host, port, token } = spec.admin;
+  if (port === false || token !== undefined || isLoopbackHost(host)) return;
+  throw new ConfigError([
+    {
+      file: spec.source ?? '<spec>',
+      line: 0,
+      col: 0,
+      path: 'spec.admin.token',
+      message: `the admin endpoint listens on ${host}, which is not a loopback address, and no admin token is set; set OVERSEER_ADMIN_TOKEN (or --admin-token, or spec.admin.token) or bind it to 127.0.0.1`,
+    },
+  ]);
 }

@@ -26,6 +26,16 @@ import { logEvent } from './event-logger.js';
 import { WorkerRef } from './worker-ref.js';
 import { describeTree, type StatusNode } from './status.js';
 import { SystemEvents } from './system-events.js';
+import { ConfigError } from '../shared/errors.js';
+import { reconcile, type ApplyHooks, type ApplyOptions, type ApplyResult } from '../reconfigure/apply.js';
+import { checkPatch, diffParams, mergePatch, paramsProblems, workerSpecAt, type Params, type ParamsSource, type ParamsUpdate } from '../reconfigure/params.js';
+import { ParamsHistory, type ParamsHistoryEntry } from '../reconfigure/history.js';
+import { deepEqual } from '../reconfigure/plan.js';
+import { PARAMS_EVENT } from '../actors/logic-traits.js';
+import { NotAWorkerError } from '../shared/errors.js';
+
+/** What apply() takes: a config file path, a spec object, or a config file's text named `file` (POST /apply). */
+export type DesiredSpec = string | Record<string, unknown> | { readonly text: string; readonly file: string };
 
 export interface SystemExit {
   /** `stopped`: stop() was called; `failed`: the root supervisor gave up. */
@@ -46,6 +56,8 @@ export interface SystemParts {
   random: () => number;
   /** Params schemas by behaviour name, checked for children started at run time too. */
   params?: ReadonlyMap<string, z.ZodType>;
+  /** Loads a desired spec exactly as the first one was (registry, params, overrides, env): what apply() uses. */
+  reload?: (source: DesiredSpec) => Promise<SystemSpec>;
 }
 
 export class System implements SupervisorParent, RuntimeHost {
@@ -83,6 +95,7 @@ export class System implements SupervisorParent, RuntimeHost {
     this.askDeadlines = new Deadlines(clock);
     this.registry = registry;
     this.params = parts.params;
+    this.reload = parts.reload;
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
     this.bus = new EventBus({ system: spec.name, node: spec.node, clock, logger });
     this.events = new SystemEvents(this.bus);
@@ -131,6 +144,7 @@ export class System implements SupervisorParent, RuntimeHost {
    * when the root gives up during the start (the system is stopped by then).
    */
   async start(): Promise<void> {
+    this.reapplyApiParams();
     try {
       await this.root.start();
     } catch (error) {
@@ -240,6 +254,125 @@ export class System implements SupervisorParent, RuntimeHost {
     return { path: child.path, instance: child.instance };
   }
 
+  /** @internal Extension points of apply() (e.g. params updated live instead of a restart). */
+  reconfigureHooks: ApplyHooks = {};
+  private readonly reload: SystemParts['reload'];
+  /** The apply() running now: the next one waits for it (one reconfiguration at a time). */
+  private applying: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Reconciles the running tree to a desired spec (a config path or object, validated as at
+   * start): removed children stop, changed ones restart with their new spec, new ones start
+   * at their place, supervisor settings change in place, the rest keep running (DESIGN §10).
+   * An invalid spec rejects with ConfigError and changes nothing. Calls run one at a time.
+   */
+  apply(specOrPath: DesiredSpec, options: ApplyOptions = {}): Promise<ApplyResult> {
+    const run = this.applying.then(() => this.applyNow(specOrPath, options.source ?? 'embedded'));
+    this.applying = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applyNow(specOrPath: DesiredSpec, source: NonNullable<ApplyOptions['source']>): Promise<ApplyResult> {
+    if (this.stopRequested) throw new NotRunningError('the system');
+    if (!this.reload) throw new Error('overseer: this system was not made by startSystem(); it cannot load a spec to apply');
+    let desired: SystemSpec;
+    try {
+      desired = await this.reload(specOrPath);
+    } catch (error) {
+      if (error instanceof ConfigError) {
+        this.logger.warn({ problems: error.problems, source }, 'config rejected: nothing changed');
+        this.bus.publishRuntime({ type: 'config_rejected', data: { problems: error.problems, source } });
+      }
+      throw error;
+    }
+    const host = { supervisorAt: (path: string) => (this.index.get(path)?.kind === 'supervisor' ? (this.index.get(path) as Supervisor) : undefined), logger: this.logger };
+    const { plan, result, spec } = await reconcile(host, this.spec, desired, this.reconfigureHooks);
+    // readonly to every reader; swapped only here, between reconfigurations, as a whole frozen value.
+    (this as { spec: SystemSpec }).spec = spec;
+    this.logger.info({ source, added: result.added, removed: result.removed, restarted: result.restarted, updatedSettings: result.updatedSettings }, 'config applied');
+    this.bus.publishRuntime({ type: 'config_applied', data: { plan, source } });
+    return result;
+  }
+
+  // ---- params at run time (DESIGN §10) --------------------------------------------------
+
+  /** Opened on the first params change, or at start when an earlier run left a state file. */
+  private historyStore: ParamsHistory | undefined;
+
+  /**
+   * Applies a JSON merge patch (RFC 7396: `null` deletes a key) to the params of the worker
+   * at `path`. A logic that handles `overseer.params` gets them live; any other worker starts
+   * again with them as input, completed or exited ones included. Built-in params are checked
+   * as at load (ConfigError, nothing changes). Runs between apply() calls, one at a time.
+   * @example await system.updateParams('root/workers/poller', { everyMs: 500, debug: null })
+   */
+  updateParams(path: string, patch: Record<string, unknown>, options: { source?: ParamsSource } = {}): Promise<ParamsUpdate> {
+    const run = this.applying.then(() => this.updateParamsNow(path, patch, options.source ?? 'embedded'));
+    this.applying = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The params changes of the actor at `path`, oldest first (the last 50). */
+  paramsHistory(path: string): ParamsHistoryEntry[] {
+    return this.history().list(path);
+  }
+
+  private async updateParamsNow(path: string, patch: Record<string, unknown>, source: ParamsSource): Promise<ParamsUpdate> {
+    if (this.stopRequested) throw new NotRunningError('the system', path);
+    const child = this.lookup(path);
+    if (child.kind !== 'worker') throw new NotAWorkerError(path);
+    checkPatch(patch);
+    const before = child.spec.params;
+    const params = mergePatch(before, patch) as Params;
+    const { changed, previous } = diffParams(before, params);
+    if (Object.keys(changed).length === 0) return { path, action: 'unchanged', changed, previous, params: { ...before } };
+    const problems = paramsProblems(child.spec.behaviour, params, this.params);
+    if (problems.length > 0) throw new ConfigError(problems);
+    const [parent, id] = this.parentOf(path);
+    const action = await parent.updateWorkerParams(id, params, { type: PARAMS_EVENT, params, changed, previous });
+    const history = this.history();
+    history.append(path, { time: new Date(this.clock.now()).toISOString(), changed, previous, source });
+    history.recordOverrides(path, source, changed, workerSpecAt(this.spec.root, path)?.params ?? {});
+    this.logger.info({ path, changed, action, source }, 'params updated');
+    this.bus.publishRuntime({ type: 'params_updated', source: path, data: { path, changed, previous, action } });
+    return { path, action, changed, previous, params };
+  }
+
+  private history(): ParamsHistory {
+    return (this.historyStore ??= new ParamsHistory(this.spec.dataDir, (error) => this.logger.warn({ err: error, dataDir: this.spec.dataDir }, 'params history: state file unavailable, kept in memory only')));
+  }
+
+  /**
+   * Before the tree starts: values set through the API in an earlier run override the file's,
+   * unless the file has changed that key since (the later writer wins, recorded as `file`).
+   */
+  private reapplyApiParams(): void {
+    const history = this.history();
+    history.openIfExists();
+    for (const [path, overrides] of history.overrides()) {
+      const cell = this.index.get(path);
+      const fileSpec = workerSpecAt(this.spec.root, path);
+      if (cell?.kind !== 'worker' || fileSpec === undefined) continue;
+      const params: Params = { ...fileSpec.params };
+      for (const { key, value, fileValue } of overrides) {
+        const fileNow = fileSpec.params[key];
+        if (deepEqual(fileNow, fileValue)) {
+          if (value === undefined) delete params[key];
+          else params[key] = value;
+          continue;
+        }
+        history.dropOverride(path, key);
+        history.append(path, { time: new Date(this.clock.now()).toISOString(), changed: { [key]: fileNow ?? null }, previous: { [key]: value ?? null }, source: 'file' });
+      }
+      const problems = paramsProblems(fileSpec.behaviour, params, this.params);
+      if (problems.length > 0) {
+        this.logger.warn({ path, problems }, 'params set through the API no longer valid: the file\'s are used');
+        continue;
+      }
+      if (!deepEqual(params, fileSpec.params)) cell.adoptParams(params); // nothing runs yet: no queue needed
+    }
+  }
+
   async deleteChild(path: string): Promise<void> {
     const [parent, id] = this.parentOf(path);
     return parent.deleteChild(id);
@@ -320,6 +453,7 @@ export class System implements SupervisorParent, RuntimeHost {
     this.bus.publishRuntime({ type: 'system_stopped', data: {} });
     await Promise.resolve(); // let the event logger see system_stopped
     this.bus.close();
+    this.historyStore?.close();
     this.resolveStopped(exit);
   }
 

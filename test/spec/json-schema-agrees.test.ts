@@ -182,7 +182,7 @@ describe('systems/schema.json documents every key', () => {
     const { spec } = await loadSpecObject(doc([{ id: 'w', behaviour: 'store', backoff: {} }, { id: 'g', children: [] }]), { ...loadOptions, baseDir: systems });
     const root = schema as Node;
     const [worker, supervisor] = spec.root.children as unknown as [Record<string, Record<string, unknown>>, Record<string, unknown>];
-    expect(spec.admin).toEqual({ host: prop(root, 'spec', 'admin', 'host').default, port: prop(root, 'spec', 'admin', 'port').default });
+    expect(spec.admin).toEqual({ host: prop(root, 'spec', 'admin', 'host').default, port: prop(root, 'spec', 'admin', 'port').default, allowedHosts: prop(root, 'spec', 'admin', 'allowedHosts').default });
     expect(spec.dataDir).toBe(join(systems, String(prop(root, 'spec', 'dataDir').default)));
     for (const key of ['stopTimeoutMs', 'drainMs'] as const) expect(spec[key]).toBe(prop(root, 'spec', key).default);
     expect(spec.root).toMatchObject({ strategy: prop(root, 'spec', 'strategy').default, start: prop(root, 'spec', 'start').default, intensity: defs.intensity!.default });

@@ -79,7 +79,15 @@ function resolve(base: string, subpath: string): Route | undefined {
 async function actorAction(c: AdminControl, req: IncomingMessage, res: ServerResponse, method: string, path: string, action: string): Promise<void> {
   switch (action) {
     case 'params': {
-      if (method === 'PUT') return sendJson(res, 200, await c.updateParams(path, await objectBody(req, 'a JSON merge patch of the params')));
+      if (method === 'PUT') {
+        const patch = await objectBody(req, 'a JSON merge patch of the params');
+        try {
+          return sendJson(res, 200, await c.updateParams(path, patch));
+        } catch (error) {
+          if (error instanceof ConfigError) return sendProblem(res, 400, 'invalid_params', error.message, { problems: error.problems });
+          throw error;
+        }
+      }
       const params = c.params(path);
       if (params === undefined) throw new UnknownActorError(path);
       return sendJson(res, 200, { path, params });
@@ -114,4 +122,4 @@ function answerError(res: ServerResponse, error: unknown): void {
 /** Errors that say the tree is not in a state for this action now (the client may retry later). */
 const CONFLICTS = new Set(['OVERSEER_ERR_CHILD_RESTARTING', 'OVERSEER_ERR_CHILD_RUNNING', 'OVERSEER_ERR_NOT_RUNNING', 'OVERSEER_ERR_START_FAILED']);
 /** Errors that say the request itself is wrong. */
-const INVALID = new Set(['OVERSEER_ERR_NOT_A_SUPERVISOR', 'OVERSEER_ERR_NOT_SUPERVISED', 'OVERSEER_ERR_INVALID_BEHAVIOUR']);
+const INVALID = new Set(['OVERSEER_ERR_NOT_A_SUPERVISOR', 'OVERSEER_ERR_NOT_A_WORKER', 'OVERSEER_ERR_NOT_SUPERVISED', 'OVERSEER_ERR_INVALID_BEHAVIOUR']);
