@@ -14,6 +14,7 @@ export interface SpecOverrides {
 }
 
 const PORT = /^\d+$/;
+export const MIN_TOKEN_LENGTH = 16;
 
 /** Reads OVERSEER_* variables, then lays `explicit` (flags) over them. */
 export function mergeOverrides(env: Record<string, string | undefined>, explicit: SpecOverrides = {}): { overrides: SpecOverrides; problems: ConfigProblem[] } {
@@ -37,5 +38,12 @@ export function mergeOverrides(env: Record<string, string | undefined>, explicit
   const gatewayPort = port('OVERSEER_GATEWAY_PORT');
   if (gatewayPort !== undefined) fromEnv.gatewayPort = gatewayPort;
   const defined = Object.fromEntries(Object.entries(explicit).filter(([, v]) => v !== undefined)) as SpecOverrides;
-  return { overrides: { ...fromEnv, ...defined }, problems };
+  const overrides = { ...fromEnv, ...defined };
+  // The same rule as spec.admin.token: a short token is a guessable one.
+  if (overrides.adminToken !== undefined && overrides.adminToken.length < MIN_TOKEN_LENGTH) {
+    const name = defined.adminToken !== undefined ? '--admin-token' : 'OVERSEER_ADMIN_TOKEN';
+    problems.push({ file: 'env', line: 0, col: 0, path: name, message: `the admin token is ${overrides.adminToken.length} characters; at least ${MIN_TOKEN_LENGTH} are required` });
+    delete overrides.adminToken;
+  }
+  return { overrides, problems };
 }
