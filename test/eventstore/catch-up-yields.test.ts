@@ -35,4 +35,19 @@ describe('catch-up paging', () => {
     }
     expect(seen).toEqual(Array.from({ length: total }, (_, i) => i + 1));
   });
+
+  it('six catch-ups held /livez off 15 ms a turn: pumps take turns, one page of one pump per turn', async () => {
+    let pages = 0;
+    const source = { read: async (cursor: number, limit: number) => (pages++, Array.from({ length: limit }, (_, i) => event(cursor + i))) };
+    const pumps = Array.from({ length: 6 }, (_, i) => new Pump(`p${i}`, '$all', 1, new EventSink(10_000), source, 100, () => {}));
+    for (const p of pumps) p.wake();
+    // Pages read during one turn of the loop, once every pump is waiting for its next turn.
+    const turn = () => new Promise<number>((resolve) => setImmediate(() => resolve(pages)));
+    await turn();
+    await turn();
+    const before = await turn();
+    const after = await turn();
+    expect(after - before).toBeLessThanOrEqual(1);
+    for (const p of pumps) p.end();
+  });
 });

@@ -14,8 +14,35 @@ export interface PumpSource {
   read(cursor: number, limit: number): Promise<StoredEvent[]>;
 }
 
-/** Resolves on a later turn of the event loop, after pending I/O (setImmediate, not a microtask). */
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+/**
+ * Catch-up pages take turns: one page of one pump per turn of the event loop, in FIFO order.
+ * A setImmediate per pump would run every waiting pump's page in the same check phase (six
+ * catch-ups held /livez off for 15 ms a turn); one at a time, I/O gets in between pages.
+ */
+class CatchUpTurns {
+  private readonly waiting: (() => void)[] = [];
+  private scheduled = false;
+
+  next(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiting.push(resolve);
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      const turn = this.waiting.shift();
+      if (this.waiting.length > 0) this.schedule(); // the next one on a later turn, after pending I/O
+      turn?.();
+    });
+  }
+}
+
+const turns = new CatchUpTurns();
 
 export type PumpState = 'catching_up' | 'live' | 'paused' | 'ended';
 
@@ -80,7 +107,7 @@ export class Pump {
           this.cursor = this.all ? last.position + 1 : last.version + 1;
         }
         if (events.length < room && !this.woken) return void (this.state = 'live');
-        await nextTurn();
+        await turns.next();
       }
     } catch (error) {
       this.onFailed(this, error as Error);
