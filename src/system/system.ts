@@ -255,7 +255,20 @@ export class System implements SupervisorParent, RuntimeHost {
   }
 
   /** @internal Extension points of apply() (e.g. params updated live instead of a restart). */
-  reconfigureHooks: ApplyHooks = {};
+  reconfigureHooks: ApplyHooks = { paramsChanged: (step) => this.paramsChangedLive(step) };
+  /** The source of the apply() running now (what its live params updates record). */
+  private applySource: ParamsSource = 'embedded';
+
+  /**
+   * apply() of a worker whose only change is its params: when its running logic takes params
+   * live, an update like updateParams() (event, history) keeps it running; otherwise apply restarts it.
+   */
+  private async paramsChangedLive(step: Parameters<NonNullable<ApplyHooks['paramsChanged']>>[0]): Promise<boolean> {
+    const cell = this.index.get(step.path);
+    if (cell?.kind !== 'worker' || !cell.paramsLive || step.spec.kind !== 'worker') return false;
+    const update = await this.updateParamsNow(step.path, {}, this.applySource, { ...step.spec.params });
+    return update.action === 'live';
+  }
   private readonly reload: SystemParts['reload'];
   /** The apply() running now: the next one waits for it (one reconfiguration at a time). */
   private applying: Promise<unknown> = Promise.resolve();
@@ -286,6 +299,7 @@ export class System implements SupervisorParent, RuntimeHost {
       throw error;
     }
     const host = { supervisorAt: (path: string) => (this.index.get(path)?.kind === 'supervisor' ? (this.index.get(path) as Supervisor) : undefined), logger: this.logger };
+    this.applySource = source;
     const { plan, result, spec } = await reconcile(host, this.spec, desired, this.reconfigureHooks);
     // readonly to every reader; swapped only here, between reconfigurations, as a whole frozen value.
     (this as { spec: SystemSpec }).spec = spec;
@@ -317,13 +331,14 @@ export class System implements SupervisorParent, RuntimeHost {
     return this.history().list(path);
   }
 
-  private async updateParamsNow(path: string, patch: Record<string, unknown>, source: ParamsSource): Promise<ParamsUpdate> {
+  /** `replacement`: the params in full (a config file's), instead of a merge patch over the current ones. */
+  private async updateParamsNow(path: string, patch: Record<string, unknown>, source: ParamsSource, replacement?: Params): Promise<ParamsUpdate> {
     if (this.stopRequested) throw new NotRunningError('the system', path);
     const child = this.lookup(path);
     if (child.kind !== 'worker') throw new NotAWorkerError(path);
     checkPatch(patch);
     const before = child.spec.params;
-    const params = mergePatch(before, patch) as Params;
+    const params = replacement ?? (mergePatch(before, patch) as Params);
     const { changed, previous } = diffParams(before, params);
     if (Object.keys(changed).length === 0) return { path, action: 'unchanged', changed, previous, params: { ...before } };
     const problems = paramsProblems(child.spec.behaviour, params, this.params);

@@ -217,3 +217,25 @@ describe('system.updateParams', () => {
     await expect(system.updateParams('root/group/w', [1] as unknown as Record<string, unknown>)).rejects.toBeInstanceOf(ConfigError);
   });
 });
+
+describe('apply() and params', () => {
+  it('a params-only change in the applied spec updates a live-capable worker live (instance kept, history source file) and restarts the others', async () => {
+    const spec = (v: number, nestedY: boolean) => ({
+      apiVersion: 'overseer/v1',
+      kind: 'System',
+      metadata: { name: 'test' },
+      spec: { node: 'n1', dataDir, children: [{ id: 't', behaviour: 'tuner', params: { v, nested: nestedY ? { x: 1, y: 2 } : { x: 1 } } }, { id: 'e', behaviour: 'echo', params: { v } }] },
+    });
+    const system = await startSystem({ spec: spec(1, true), behaviours: { echo, tuner }, admin: false, env: {} });
+    running.push(system);
+    const [tuner0, echo0] = [node(system, 'root/t').instance, node(system, 'root/e').instance];
+    const result = await system.apply(spec(2, false), { source: 'file' });
+    expect(result).toMatchObject({ updatedLive: ['root/t'], restarted: ['root/e'] });
+    expect(node(system, 'root/t').instance).toBe(tuner0);
+    expect(node(system, 'root/e').instance).not.toBe(echo0);
+    // The file's params replace the old ones whole: nested.y is gone, not merged back in.
+    expect(node(system, 'root/t').params).toEqual({ v: 2, nested: { x: 1 } });
+    expect(system.paramsHistory('root/t')).toMatchObject([{ source: 'file', changed: { v: 2, nested: { x: 1 } }, previous: { v: 1, nested: { x: 1, y: 2 } } }]);
+    expect(updates(system)).toMatchObject([{ path: 'root/t', action: 'live' }]);
+  });
+});
