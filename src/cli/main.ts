@@ -44,6 +44,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--gateway-port <port>', 'gateway HTTP port, when the system has a gateway', port)
     .option('--data-dir <dir>', 'data directory')
     .option('--node <name>', 'node name (default: hostname)')
+    .option('--watch', 'apply the config file to the running tree whenever it changes (SIGHUP does it once)', false)
     .option('--admin-token <token>', 'bearer token the admin write API requires (default: OVERSEER_ADMIN_TOKEN)')
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default(process.env.OVERSEER_LOG_LEVEL ?? 'info'))
     .option('--pretty', 'human-readable logs instead of JSON', false)

@@ -1,7 +1,8 @@
 /**
  * `overseer start [FILE]`: runs a system in the foreground until SIGTERM/SIGINT (drain, then a
  * graceful stop, exit 0) or until the root supervisor gives up (exit 1). Invalid config exits
- * 78 before anything starts.
+ * 78 before anything starts. SIGHUP (and, with --watch, a change of the file) applies the
+ * file to the running tree.
  */
 import { resolve } from 'node:path';
 import { ConfigError, formatProblem } from '../shared/errors.js';
@@ -10,6 +11,7 @@ import type { SpecOverrides } from '../spec/index.js';
 import { startSystem } from '../system/start-system.js';
 import type { System } from '../system/system.js';
 import { EXIT } from './exit-codes.js';
+import { reloadConfig } from './reload.js';
 
 export interface StartFlags {
   port?: number;
@@ -18,6 +20,7 @@ export interface StartFlags {
   dataDir?: string;
   node?: string;
   adminToken?: string;
+  watch?: boolean;
   logLevel: string;
   pretty: boolean;
 }
@@ -43,6 +46,7 @@ export async function runStart(file: string, flags: StartFlags): Promise<number>
     throw error;
   }
   logger.info({ file, system: system.spec.name, node: system.spec.node, admin: system.adminUrl ?? null }, 'system started');
+  const reloader = reloadConfig(system, file, logger, { watch: flags.watch === true });
 
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -58,6 +62,7 @@ export async function runStart(file: string, flags: StartFlags): Promise<number>
   process.on('SIGINT', onSignal);
 
   const exit = await system.stopped;
+  reloader.close();
   process.off('SIGTERM', onSignal);
   process.off('SIGINT', onSignal);
   if (exit.reason === 'failed') {

@@ -1,0 +1,57 @@
+/**
+ * Reloading the config file of `overseer start` into the running tree (DESIGN §10): on SIGHUP,
+ * and with `--watch` whenever the file changes (debounced). Each reload is a system.apply(); a
+ * broken file is logged problem by problem and the tree keeps running as it was.
+ */
+import { watch, type FSWatcher } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { ConfigError, formatProblem } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import type { System } from '../system/system.js';
+
+/** Editors write a file in bursts (truncate, write, rename): one apply per burst. */
+export const WATCH_DEBOUNCE_MS = 200;
+
+export interface ConfigReloader {
+  /** Applies the file now; resolves when that apply settled (never rejects). */
+  reload(trigger: string): Promise<void>;
+  close(): void;
+}
+
+export function reloadConfig(system: System, file: string, logger: Logger, options: { watch: boolean }): ConfigReloader {
+  const path = resolve(file);
+  const reload = async (trigger: string): Promise<void> => {
+    logger.info({ file: path, trigger }, 'reloading config');
+    try {
+      const result = await system.apply(path, { source: 'file' });
+      logger.info({ file: path, trigger, ...result }, 'config reloaded');
+    } catch (error) {
+      if (!(error instanceof ConfigError)) return void logger.error({ err: error, file: path, trigger }, 'config reload failed; the tree keeps running');
+      for (const p of error.problems) logger.warn({ problem: formatProblem(p) }, 'config rejected');
+      logger.warn({ file: path, trigger, problems: error.problems.length }, 'config rejected: nothing changed, the tree keeps running');
+    }
+  };
+  const onHup = () => void reload('SIGHUP');
+  process.on('SIGHUP', onHup);
+
+  let watcher: FSWatcher | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  if (options.watch) {
+    // The directory, not the file: an editor that saves by rename leaves a file watcher on the old inode.
+    watcher = watch(dirname(path), (_event, name) => {
+      if (name !== null && name.toString() !== basename(path)) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => void reload('watch'), WATCH_DEBOUNCE_MS);
+    });
+    watcher.on('error', (error) => logger.warn({ err: error, file: path }, 'config watch stopped'));
+    logger.info({ file: path }, 'watching the config file');
+  }
+  return {
+    reload,
+    close: () => {
+      process.off('SIGHUP', onHup);
+      clearTimeout(timer);
+      watcher?.close();
+    },
+  };
+}
