@@ -7,21 +7,16 @@ import type { AdminControl } from '../admin/write/routes.js';
 import { ChildRunningError } from '../shared/errors.js';
 import type { System } from '../system/system.js';
 
-const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
-
 /** `adminUrl()`: where the endpoint listens once it does (its port makes its origins). */
 export function adminControl(system: System, adminUrl: () => string | undefined): AdminControl {
   const { admin } = system.spec;
-  const hostNames = [admin.host, ...admin.allowedHosts];
   return {
     access: {
       token: admin.token,
-      hosts: hostNames,
-      origins: () => {
+      hosts: [admin.host, ...admin.allowedHosts],
+      port: () => {
         const url = adminUrl();
-        if (url === undefined) return [];
-        const port = new URL(url).port;
-        return [...new Set([...hostNames, ...LOOPBACK_NAMES])].map((h) => `http://${h.includes(':') && !h.startsWith('[') ? `[${h}]` : h}:${port}`.toLowerCase());
+        return url === undefined ? undefined : Number(new URL(url).port);
       },
     },
     params: (path) => system.statusAt(path, 0)?.params as Readonly<Record<string, unknown>> | undefined,

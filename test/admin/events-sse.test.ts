@@ -1,11 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { endEventStreams, eventStreams } from '../../src/admin/routes/events.js';
 import { listenAdmin, type AdminServer } from '../../src/admin/server.js';
-import type { AdminView } from '../../src/admin/view.js';
 import { EventBus } from '../../src/events/index.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { SseClient, type Frame } from '../support/sse-client.js';
-import { adminSystem, waitFor } from './harness.js';
+import { adminSystem, waitFor, busOnlyView } from './harness.js';
 
 
 /** An admin server over a bus of our own (no tree), so a test can reach the stream registry. */
@@ -13,18 +12,7 @@ async function adminOverBus(ringSize?: number) {
   const clock = new ManualClock();
   const bus = new EventBus({ system: 'sse-test', node: 'n1', clock, ...(ringSize !== undefined ? { ringSize } : {}) });
   bus.start();
-  const view: AdminView = {
-    system: 'sse-test',
-    node: 'n1',
-    live: () => true,
-    readiness: () => ({}) as never,
-    stopping: () => false,
-    status: () => ({}) as never,
-    statusAt: () => undefined,
-    recentRestarts: () => 0,
-    events: bus,
-    metrics: async () => ({ contentType: 'text/plain', body: '' }),
-  };
+  const view = busOnlyView('sse-test', bus);
   const server = await listenAdmin(view, '127.0.0.1', 0);
   servers.push(server);
   return { bus, view, clock, url: server.url, server, streams: eventStreams(view) };

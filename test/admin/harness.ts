@@ -3,6 +3,8 @@ import type { AnyActorLogic } from 'xstate';
 import { startSystem } from '../../src/index.js';
 import type { System } from '../../src/system/system.js';
 import type { EventEnvelope } from '../../src/events/catalogue.js';
+import type { EventBus } from '../../src/events/index.js';
+import type { AdminView } from '../../src/admin/view.js';
 import { ManualClock } from '../support/manual-clock.js';
 
 export async function adminSystem(children: unknown[], behaviours: Record<string, AnyActorLogic>, extra: Record<string, unknown> = {}) {
@@ -29,4 +31,20 @@ export async function waitFor(cond: () => boolean, turns = 2000): Promise<void> 
     await new Promise((r) => setImmediate(r));
   }
   throw new Error('waitFor: condition not met');
+}
+
+/** An admin view over a bus alone (no tree): for tests of the HTTP layer itself. */
+export function busOnlyView(system: string, bus: EventBus): AdminView {
+  return {
+    system,
+    node: 'n1',
+    live: () => true,
+    readiness: () => ({}) as never,
+    stopping: () => false,
+    status: () => ({}) as never,
+    statusAt: () => undefined,
+    recentRestarts: () => 0,
+    events: bus,
+    metrics: async () => ({ contentType: 'text/plain', body: '' }),
+  };
 }

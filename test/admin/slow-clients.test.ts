@@ -3,14 +3,14 @@
  * arriving is answered 408 request_timeout and closed (it used to be held forever),
  * connections past the cap get 503 too_many_connections, and /events streams outlive both.
  */
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listenAdmin, type AdminServer } from '../../src/admin/server.js';
-import type { AdminView } from '../../src/admin/view.js';
 import type { HttpLimits } from '../../src/shared/problem.js';
 import { EventBus } from '../../src/events/index.js';
-import { brokenRule } from '../eventstore/hostile-http.js';
+import { brokenRule, connected, holdConnection, lastAnswer, statusOnceFreed, type HeldConnection } from '../eventstore/hostile-http.js';
 import { ManualClock } from '../support/manual-clock.js';
+import { busOnlyView } from './harness.js';
 import { SseClient, type Frame } from '../support/sse-client.js';
 
 const TIMEOUT_MS = 200;
@@ -30,53 +30,18 @@ afterEach(async () => {
 async function admin(limits: Partial<HttpLimits>) {
   const bus = new EventBus({ system: 'slow-test', node: 'n1', clock: new ManualClock() });
   bus.start();
-  const view: AdminView = {
-    system: 'slow-test',
-    node: 'n1',
-    live: () => true,
-    readiness: () => ({}) as never,
-    stopping: () => false,
-    status: () => ({}) as never,
-    statusAt: () => undefined,
-    recentRestarts: () => 0,
-    events: bus,
-    metrics: async () => ({ contentType: 'text/plain', body: '' }),
-  };
+  const view = busOnlyView('slow-test', bus);
   const server = await listenAdmin(view, '127.0.0.1', 0, limits);
   servers.push(server);
   return { url: server.url, bus };
 }
 
-/** Opens a raw connection, writes `text` and keeps our side open; resolves with all it got once the server closes. */
-function hold(url: string, text: string): { socket: Socket; closed: Promise<string> } {
-  const { hostname, port } = new URL(url);
-  const socket = connect(Number(port), hostname, () => socket.write(text));
-  held.push(socket);
-  let received = '';
-  socket.setEncoding('latin1');
-  socket.on('data', (d: string) => (received += d));
-  socket.on('error', () => undefined); // a reset after the answer: what was read counts
-  const closed = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server still holds the connection after ${GUARD_MS} ms; it sent ${JSON.stringify(received)}`)), GUARD_MS);
-    socket.on('close', () => {
-      clearTimeout(timer);
-      resolve(received);
-    });
-  });
-  return { socket, closed };
+/** A held connection, destroyed when the test ends. */
+function hold(url: string, text: string): HeldConnection {
+  const held_ = holdConnection(url, text, GUARD_MS);
+  held.push(held_.socket);
+  return held_;
 }
-
-/** The last HTTP response in what a connection received. */
-function lastAnswer(text: string) {
-  const at = text.lastIndexOf('HTTP/1.1 ');
-  const end = text.indexOf('\r\n\r\n', at);
-  const headers: Record<string, string> = {};
-  for (const line of text.slice(at, end).split('\r\n').slice(1)) headers[line.slice(0, line.indexOf(':')).toLowerCase()] = line.slice(line.indexOf(':') + 1).trim();
-  const body = text.slice(end + 4);
-  return { status: Number(text.slice(at + 9, at + 12)), headers, body, doc: JSON.parse(body) as { type: string; status: number } };
-}
-
-const connected = (s: Socket) => new Promise((r) => (s.readyState === 'open' ? r(undefined) : s.once('connect', r)));
 
 describe('admin: slow clients', () => {
   it('request_timeout: headers that never finish get 408 problem+json and the connection closes; /livez is served meanwhile', async () => {
@@ -113,14 +78,7 @@ describe('admin: slow clients', () => {
     expect(refused.doc).toMatchObject({ type: 'urn:overseer:problem:too_many_connections', status: 503 });
 
     for (const s of slow) s.socket.destroy();
-    // The server counts a connection gone when its socket closes on its side: bounded retries.
-    let status = 0;
-    for (let i = 0; i < 200 && status !== 200; i++) {
-      const res = await fetch(`${url}/livez`).catch(() => undefined);
-      status = res?.status ?? 0;
-      await res?.text();
-    }
-    expect(status).toBe(200);
+    expect(await statusOnceFreed(`${url}/livez`)).toBe(200);
   });
 
   it('an /events stream outlives the request timeout: the timeout bounds receiving the request, not the response', async () => {

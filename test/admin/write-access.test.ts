@@ -15,7 +15,7 @@ let base: string;
 let port: number;
 
 const control: AdminControl = {
-  access: { token: TOKEN, hosts: ['admin.example'], origins: () => [`http://127.0.0.1:${port}`] },
+  access: { token: TOKEN, hosts: ['admin.example'], port: () => port },
   params: (path) => (path === 'root/w' ? { count: 1 } : undefined),
   updateParams: async (path, patch) => {
     if (path !== 'root/w') throw new UnknownActorError(path);

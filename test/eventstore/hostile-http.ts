@@ -2,7 +2,7 @@
  * Helpers for the hostile-input tests and fuzzers (gateway and admin): raw HTTP on a socket,
  * for what fetch and inject() refuse to send, and the checks every answer must pass.
  */
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import type { StatusNode } from '../../src/system/status.js';
 
 export interface RawAnswer {
@@ -85,4 +85,56 @@ export function brokenRule(status: number, contentType: string | undefined, body
 export function restarted(node: StatusNode): string[] {
   const own = node.restarts > 0 ? [`${node.path}: ${node.restarts}`] : [];
   return own.concat(...(node.children ?? []).map(restarted));
+}
+
+/** A raw connection a slow client keeps open; `closed` resolves with all it received once the server closed it. */
+export interface HeldConnection {
+  socket: Socket;
+  closed: Promise<string>;
+}
+
+/**
+ * Opens a raw connection, writes `text` and keeps our side open (a client that is slow, not
+ * gone). `guardMs` is a hang guard: `closed` rejects if the server still holds it then.
+ * The caller destroys `socket` when the test ends.
+ */
+export function holdConnection(url: string, text: string, guardMs = 10_000): HeldConnection {
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname, () => socket.write(text));
+  let received = '';
+  socket.setEncoding('latin1');
+  socket.on('data', (d: string) => (received += d));
+  socket.on('error', () => undefined); // a reset after the answer: what was read counts
+  const closed = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server still holds the connection after ${guardMs} ms; it sent ${JSON.stringify(received)}`)), guardMs);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(received);
+    });
+  });
+  return { socket, closed };
+}
+
+/** Resolves once the socket is connected. */
+export const connected = (s: Socket) => new Promise((r) => (s.readyState === 'open' ? r(undefined) : s.once('connect', r)));
+
+/** The last HTTP response in what a connection received: status, headers and the problem body. */
+export function lastAnswer(text: string) {
+  const at = text.lastIndexOf('HTTP/1.1 ');
+  const end = text.indexOf('\r\n\r\n', at);
+  const headers: Record<string, string> = {};
+  for (const line of text.slice(at, end).split('\r\n').slice(1)) headers[line.slice(0, line.indexOf(':')).toLowerCase()] = line.slice(line.indexOf(':') + 1).trim();
+  const body = text.slice(end + 4);
+  return { status: Number(text.slice(at + 9, at + 12)), headers, body, doc: JSON.parse(body) as { type: string; status: number } };
+}
+
+/** GETs `url` until it answers 200 (bounded): a server counts a connection gone only once its socket closed. */
+export async function statusOnceFreed(url: string, attempts = 200): Promise<number> {
+  let status = 0;
+  for (let i = 0; i < attempts && status !== 200; i++) {
+    const res = await fetch(url).catch(() => undefined);
+    status = res?.status ?? 0;
+    await res?.text();
+  }
+  return status;
 }

@@ -3,40 +3,22 @@
  * answered 408 request_timeout and closed (it used to be held forever), connections past
  * `maxConnections` get 503 too_many_connections, and neither limit cuts an SSE subscription.
  */
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SseClient, type Frame } from '../support/sse-client.js';
 import { storeSystems } from '../support/eventstore.js';
-import { brokenRule } from './hostile-http.js';
+import { brokenRule, connected, holdConnection, lastAnswer, statusOnceFreed, type HeldConnection } from './hostile-http.js';
 
 const start = storeSystems();
 const TIMEOUT_MS = 200;
 /** Hang guard: far above every timeout under test, so only a server that holds the socket fails. */
 const GUARD_MS = 10_000;
 
-interface Held {
-  socket: Socket;
-  /** Everything the server sent, once it closed the connection. */
-  closed: Promise<string>;
-}
-
-/** Opens a raw connection, writes `text` and keeps our side open (a client that is slow, not gone). */
-function hold(url: string, text: string): Held {
-  const { hostname, port } = new URL(url);
-  const socket = connect(Number(port), hostname, () => socket.write(text));
-  let received = '';
-  socket.setEncoding('latin1');
-  socket.on('error', () => undefined); // a reset after the answer: what was read counts
-  const closed = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server still holds the connection after ${GUARD_MS} ms; it sent ${JSON.stringify(received)}`)), GUARD_MS);
-    socket.on('close', () => {
-      clearTimeout(timer);
-      resolve(received);
-    });
-  });
-  socket.on('data', (d: string) => (received += d));
-  held.push(socket);
-  return { socket, closed };
+/** A held connection, destroyed when the test ends. */
+function hold(url: string, text: string): HeldConnection {
+  const held_ = holdConnection(url, text, GUARD_MS);
+  held.push(held_.socket);
+  return held_;
 }
 
 const held: Socket[] = [];
@@ -45,16 +27,6 @@ afterEach(() => {
   for (const s of held.splice(0)) s.destroy();
   for (const c of clients.splice(0)) c.close();
 });
-
-/** The last HTTP response in what a connection received: status, headers and body. */
-function lastAnswer(text: string) {
-  const at = text.lastIndexOf('HTTP/1.1 ');
-  const head = text.slice(at, text.indexOf('\r\n\r\n', at));
-  const headers: Record<string, string> = {};
-  for (const line of head.split('\r\n').slice(1)) headers[line.slice(0, line.indexOf(':')).toLowerCase()] = line.slice(line.indexOf(':') + 1).trim();
-  const body = text.slice(text.indexOf('\r\n\r\n', at) + 4);
-  return { status: Number(head.split(' ')[1]), headers, body, doc: JSON.parse(body) as { type: string; status: number } };
-}
 
 const slowBody = 'POST /api/v1/streams/slow HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"events":';
 const slowHeaders = 'GET /api/v1/streams HTTP/1.1\r\nHost: x\r\n';
@@ -86,7 +58,7 @@ describe('gateway: slow clients', () => {
     const { url } = await start({ gatewayParams: { maxConnections: max } });
     // Slow clients under the (default, long) timeouts: they hold their connections.
     const slow = Array.from({ length: max }, () => hold(url, slowHeaders));
-    await Promise.all(slow.map((s) => new Promise((r) => (s.socket.readyState === 'open' ? r(undefined) : s.socket.once('connect', r)))));
+    await Promise.all(slow.map((s) => connected(s.socket)));
     const refused = lastAnswer(await hold(url, 'GET /api/v1/streams HTTP/1.1\r\nHost: x\r\n\r\n').closed);
     expect(refused.status).toBe(503);
     expect(refused.headers['content-type']).toBe('application/problem+json');
@@ -94,14 +66,7 @@ describe('gateway: slow clients', () => {
     expect(refused.doc).toMatchObject({ type: 'urn:overseer:problem:too_many_connections', status: 503 });
 
     for (const s of slow) s.socket.destroy();
-    // The server counts a connection gone when its socket closes on its side: bounded retries.
-    let status = 0;
-    for (let i = 0; i < 200 && status !== 200; i++) {
-      const res = await fetch(`${url}/api/v1/streams`).catch(() => undefined);
-      status = res?.status ?? 0;
-      await res?.text();
-    }
-    expect(status).toBe(200);
+    expect(await statusOnceFreed(`${url}/api/v1/streams`)).toBe(200);
   });
 
   it('an SSE subscription outlives the request timeout: the timeout bounds receiving the request, not the response', async () => {

@@ -11,8 +11,8 @@ export interface WriteAccess {
   readonly token: string | undefined;
   /** Host names (without port) a request may name besides loopback ones: the bind host and admin.allowedHosts. */
   readonly hosts: readonly string[];
-  /** The admin's own origin(s), e.g. http://127.0.0.1:7070 (set once it listens). */
-  origins(): readonly string[];
+  /** The port the endpoint listens on (known once it does): its own origins are http://<allowed host>:<port>. */
+  port(): number | undefined;
 }
 
 export interface AccessDenied {
@@ -38,6 +38,19 @@ function hostName(header: string): string {
   return colon < 0 ? h : h.slice(0, colon);
 }
 
+const allowedHost = (name: string, access: WriteAccess) => isLoopbackHost(name) || access.hosts.some((h) => h.toLowerCase() === name);
+
+/** The endpoint's own page: http on its port, at a host the Host rule accepts. */
+function isOwnOrigin(origin: string, access: WriteAccess): boolean {
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false; // `null` (sandboxed frames, file:) and anything unparsable are foreign
+  }
+  return url.protocol === 'http:' && Number(url.port || 80) === access.port() && allowedHost(url.hostname.toLowerCase(), access);
+}
+
 function tokenMatches(presented: string, expected: string): boolean {
   const a = Buffer.from(presented);
   const b = Buffer.from(expected);
@@ -48,12 +61,11 @@ function tokenMatches(presented: string, expected: string): boolean {
 export function denied(req: IncomingMessage, access: WriteAccess): AccessDenied | undefined {
   const host = req.headers.host;
   if (host === undefined || host === '') return { status: 403, code: 'forbidden_host', detail: 'the request names no Host' };
-  const name = hostName(host);
-  if (!isLoopbackHost(name) && !access.hosts.some((h) => h.toLowerCase() === name)) {
+  if (!allowedHost(hostName(host), access)) {
     return { status: 403, code: 'forbidden_host', detail: `Host ${host.slice(0, 200)} is not this admin endpoint's; add it to admin.allowedHosts if it is` };
   }
   const origin = req.headers.origin;
-  if (origin !== undefined && !access.origins().includes(origin.toLowerCase())) {
+  if (origin !== undefined && !isOwnOrigin(origin, access)) {
     return { status: 403, code: 'forbidden_origin', detail: `requests from the browser origin ${origin.slice(0, 200)} may not change this system` };
   }
   if (access.token === undefined) return undefined;
