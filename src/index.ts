@@ -7,7 +7,7 @@ export type { System, SystemExit } from './system/system.js';
 export type { WorkerRef } from './system/worker-ref.js';
 export type { StatusNode } from './system/status.js';
 export { runtimeOf, type ActorRuntime } from './system/context.js';
-export { STOP_EVENT, READY_TAG, PARAMS_EVENT, readyBySignal, stopsBySignal, handlesParams } from './actors/logic-traits.js';
+export { STOP_EVENT, READY_TAG, BUSY_TAG, DRAIN_EVENT, PARAMS_EVENT, readyBySignal, stopsBySignal, handlesParams } from './actors/logic-traits.js';
 export type { ParamsUpdate, ParamsSource } from './reconfigure/params.js';
 export type { ParamsHistoryEntry } from './reconfigure/history.js';
 export type { Message, ActorStatus } from './actors/cell.js';

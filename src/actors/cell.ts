@@ -9,7 +9,7 @@ import type { Clock, TimerHandle } from '../shared/clock.js';
 import { AskTargetExitedError, MailboxFullError, MessageDroppedError, NotRunningError } from '../shared/errors.js';
 import type { Shutdown, WorkerSpec } from '../spec/types.js';
 import { exitReasonOf, type ActorOutcome, type ExitReason } from './exit-reasons.js';
-import { READY_TAG, STOP_EVENT, STOPPED_SIGNAL, traitsOf } from './logic-traits.js';
+import { BUSY_TAG, DRAIN_EVENT, READY_TAG, STOP_EVENT, STOPPED_SIGNAL, traitsOf } from './logic-traits.js';
 import { deliver, releaseAfterError } from './xstate-adapter.js';
 import { ChildState } from './child-state.js';
 import { BoundedQueue } from '../shared/bounded-queue.js';
@@ -82,6 +82,13 @@ export class ActorCell extends ChildState {
   info: (() => Record<string, unknown>) | undefined;
   /** An inspector watches: deliveries go through XState's `send` (read once, off the send path). */
   private readonly inspected: boolean;
+  /** Producers whose `output` this cell could not take: each is sent `overseer.drain` once it can. */
+  private roomWaiters: Set<ActorCell> | undefined;
+  /** Fixed per incarnation: readiness follows the `ready` tag; the `busy` tag holds the mailbox. */
+  private readyByTag = false;
+  private holdsWhenBusy = false;
+  /** The snapshot has the `busy` tag: messages wait in the mailbox until it is gone. */
+  private held = false;
 
   constructor(
     readonly path: string,
@@ -130,7 +137,10 @@ export class ActorCell extends ChildState {
     this.graceful = traits.emitsStopped ? 'signal' : traits.handlesStop ? 'final-state' : 'none';
     const readiness = this.readinessSource();
     const readyEmits = readiness !== 'tag' && readiness !== 'on-start';
-    const observer = new IncarnationObserver(this, actor, readiness === 'tag' || readiness === 'tag+emit', readyEmits);
+    this.readyByTag = readiness === 'tag' || readiness === 'tag+emit';
+    this.holdsWhenBusy = traits.hasBusyTag;
+    this.held = false;
+    const observer = new IncarnationObserver(this, actor, this.readyByTag || this.holdsWhenBusy, readyEmits);
     actor.subscribe(observer);
     // One wildcard listener for every emit the runtime reads (readiness, `stopped`), not one
     // per type: a listener costs a Set on every actor.
@@ -141,10 +151,53 @@ export class ActorCell extends ChildState {
     if (this.actor !== actor) return; // crashed or finished during start
     this.status = this.ready ? 'ready' : 'running'; // readiness may have come during start
     if (readiness === 'on-start' || (readiness === 'start+emit' && !observer.signalled)) this.setReady(true);
-    else if (readiness !== 'emit' && readiness !== 'start+emit') this.onSnapshot(actor, actor.getSnapshot());
+    if (this.actor === actor && (this.readyByTag || this.holdsWhenBusy)) this.onSnapshot(actor, actor.getSnapshot());
     if (this.actor !== actor) return; // readiness handlers may have stopped it
     if (this.mailbox !== undefined && this.mailbox.depth > 0) this.scheduleDrain();
-    else this.direct = true;
+    else if (!this.held) this.direct = true;
+    this.notifyRoom();
+  }
+
+  // ---- pipeline links (DESIGN §10): LinkTable decides, the cell holds the messages ------
+
+  /** A linked message would be kept and delivered: alive or about to be (restarting), and the mailbox has room. */
+  hasRoomForLinked(): boolean {
+    const status = this.status;
+    if (status !== 'starting' && status !== 'running' && status !== 'ready' && status !== 'backoff') return false;
+    return (this.mailbox?.depth ?? 0) < this.spec.mailbox.capacity;
+  }
+
+  /**
+   * Queues a linked message (the caller checked hasRoomForLinked): always through the mailbox,
+   * never into the actor inside the producer's own step, so a fast producer meets a full
+   * mailbox instead of running the whole pipeline on its stack.
+   */
+  offerLinked(message: Message): void {
+    this.direct = false;
+    (this.mailbox ??= new BoundedQueue(this.spec.mailbox.capacity, this.spec.mailbox.overflow)).offer(message);
+    if (this.actor !== undefined) this.scheduleDrain();
+  }
+
+  /** `producer` is sent `overseer.drain` the next time this cell has room (once). */
+  wakeWhenRoom(producer: ActorCell): void {
+    (this.roomWaiters ??= new Set()).add(producer);
+  }
+
+  /**
+   * Sends a runtime signal (`overseer.drain`) to the running incarnation, ahead of its
+   * mailbox, as `overseer.stop` is: it must arrive even when the mailbox is full. A stopped or
+   * stopping producer gets nothing; its next incarnation starts its output afresh.
+   */
+  signal(message: Message): void {
+    const actor = this.actor;
+    if (actor !== undefined && this.stopWaiter === undefined) deliver(actor, message, this.inspected);
+  }
+
+  private notifyRoom(): void {
+    const waiters = this.roomWaiters;
+    if (waiters === undefined || (this.mailbox?.depth ?? 0) >= this.spec.mailbox.capacity || this.actor === undefined) return;
+    this.roomWaiters = undefined;
+    for (const producer of waiters) producer.signal(DRAIN);
   }
 
   /**
@@ -324,7 +377,20 @@ export class ActorCell extends ChildState {
   onSnapshot(actor: AnyActorRef, snapshot: Snapshot<unknown>): void {
     if (this.actor !== actor || snapshot.status !== 'active') return;
     const hasTag = (snapshot as { hasTag?: (t: string) => boolean }).hasTag;
-    if (hasTag) this.setReady(hasTag.call(snapshot, READY_TAG));
+    if (!hasTag) return;
+    if (this.holdsWhenBusy) this.setHeld(hasTag.call(snapshot, BUSY_TAG));
+    if (this.readyByTag) this.setReady(hasTag.call(snapshot, READY_TAG));
+  }
+
+  /** The `busy` tag came or went: hold the mailbox, or deliver what waited (on a microtask, in order). */
+  private setHeld(held: boolean): void {
+    if (this.held === held) return;
+    this.held = held;
+    if (held) this.direct = false;
+    else if (this.status !== 'stopping' && this.actor !== undefined) {
+      if ((this.mailbox?.depth ?? 0) > 0) this.scheduleDrain();
+      else if (!this.busy) this.direct = true;
+    }
   }
 
   private setReady(ready: boolean): void {
@@ -353,9 +419,23 @@ export class ActorCell extends ChildState {
     const forced = this.forcedExit;
     this.forcedExit = undefined;
     const reason = forced ? forced.reason : exitReasonOf(outcome);
+    if (reason === 'normal') this.keepFinalReport();
     const cause = forced ? forced.error : error;
     this.failInflight(reason, cause);
     this.host.onExit(this, reason, cause);
+  }
+
+  /** A completed incarnation's report stays on its status node as its result (DESIGN §10): taken once, now. */
+  private keepFinalReport(): void {
+    const describe = this.info;
+    if (describe === undefined) return;
+    let figures: Record<string, unknown>;
+    try {
+      figures = describe();
+    } catch (error) {
+      figures = { error: `report failed: ${(error as Error).message}` };
+    }
+    this.info = () => figures;
   }
 
   private scheduleDrain(): void {
@@ -372,7 +452,7 @@ export class ActorCell extends ChildState {
     if (actor === undefined || mailbox === undefined || this.status === 'stopping') return;
     this.busy = true;
     try {
-      for (let n = mailbox.depth; n > 0 && this.actor === actor; n--) {
+      for (let n = mailbox.depth; n > 0 && this.actor === actor && !this.held; n--) {
         const message = mailbox.shift()!;
         deliver(actor, message, this.inspected);
         const reply = replyOf(message);
@@ -383,8 +463,11 @@ export class ActorCell extends ChildState {
     }
     // A handler may have stopped the actor meanwhile (TS cannot see that status changed).
     if (this.actor !== actor || (this.status as string) === 'stopping') return;
-    if (mailbox.depth > 0) this.scheduleDrain();
-    else this.direct = true;
+    if (!this.held) {
+      if (mailbox.depth > 0) this.scheduleDrain();
+      else this.direct = true;
+    }
+    this.notifyRoom();
   }
 
   private scheduleDropReport(): void {
@@ -399,6 +482,8 @@ export class ActorCell extends ChildState {
     });
   }
 }
+
+const DRAIN: Message = Object.freeze({ type: DRAIN_EVENT });
 
 /** Characters of a `not_ready` reason kept (it ends up in events and /readyz). */
 const MAX_REASON = 200;

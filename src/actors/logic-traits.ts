@@ -9,7 +9,11 @@ import { stateNodesOf } from './xstate-adapter.js';
 
 /** Sent to a logic that stops gracefully: a machine reaches a final state, a stopsBySignal logic emits `stopped`. */
 export const STOP_EVENT = 'overseer.stop';
+/** Sent to a pipeline producer whose `output` returned false, once the consumer has room (DESIGN §10). */
+export const DRAIN_EVENT = 'overseer.drain';
 export const READY_TAG = 'ready';
+/** While a machine's snapshot has this tag, its mailbox holds messages instead of delivering them (a slow consumer's backpressure). */
+export const BUSY_TAG = 'busy';
 /** The emit by which a stopsBySignal logic says it has finished stopping. */
 export const STOPPED_SIGNAL = 'stopped';
 
@@ -17,6 +21,8 @@ export interface LogicTraits {
   readonly isMachine: boolean;
   /** Some state node has the `ready` tag: readiness follows the tag. */
   readonly hasReadyTag: boolean;
+  /** Some state node has the `busy` tag: the mailbox holds messages while the snapshot has it. */
+  readonly hasBusyTag: boolean;
   /** Some state node handles `overseer.stop`: stopping waits for it to finish. */
   readonly handlesStop: boolean;
   /** Declared with readyBySignal: `auto` readiness waits for its `{ type: 'ready' }` emit. */
@@ -91,16 +97,18 @@ function inspect(logic: AnyActorLogic): LogicTraits {
   const emitsStopped = marks[SIGNALS_STOPPED] === true;
   const declaresParams = marks[HANDLES_PARAMS] === true;
   const nodes = stateNodesOf(logic);
-  if (nodes === undefined) return { isMachine: false, hasReadyTag: false, handlesStop: false, emitsReady, emitsStopped, handlesParams: declaresParams };
+  if (nodes === undefined) return { isMachine: false, hasReadyTag: false, hasBusyTag: false, handlesStop: false, emitsReady, emitsStopped, handlesParams: declaresParams };
   let hasReadyTag = false;
+  let hasBusyTag = false;
   let handlesStop = false;
   let handlesParams = declaresParams;
   for (const node of nodes) {
     if (node.tags?.includes(READY_TAG)) hasReadyTag = true;
+    if (node.tags?.includes(BUSY_TAG)) hasBusyTag = true;
     if (node.on && STOP_EVENT in node.on) handlesStop = true;
     if (node.on && PARAMS_EVENT in node.on) handlesParams = true;
   }
-  return { isMachine: true, hasReadyTag, handlesStop, emitsReady, emitsStopped, handlesParams };
+  return { isMachine: true, hasReadyTag, hasBusyTag, handlesStop, emitsReady, emitsStopped, handlesParams };
 }
 
 /** Duck-typed check for XState actor logic (what `module:` exports and registrations must be). */

@@ -5,7 +5,7 @@
  */
 import type { ConfigProblem } from '../shared/errors.js';
 
-export type EventCategory = 'system' | 'supervisor' | 'cluster' | 'store' | 'actor' | 'config';
+export type EventCategory = 'system' | 'supervisor' | 'cluster' | 'store' | 'actor' | 'config' | 'controller';
 
 /** `data` for every runtime event type, by type. */
 export interface RuntimeEventData {
@@ -26,6 +26,8 @@ export interface RuntimeEventData {
   child_restarting: { path: string; attempt: number; delayMs: number };
   /** `child` is the one whose exit tripped it; `restarts` the count in the window, over `maxRestarts`. */
   restart_intensity_exceeded: { supervisor: string; child: string; restarts: number; maxRestarts: number; periodMs: number; error?: string };
+  /** A significant child exited on its own and completed its supervisor (OTP auto_shutdown); `child` is that child. */
+  auto_shutdown: { supervisor: string; child: string; mode: 'any_significant' | 'all_significant' };
   /** A child left its supervisor for good: deleteChild, a temporary child that exited, a dynamic child dropped by a restart. */
   child_deleted: { path: string };
   messages_dropped: { path: string; count: number; policy: string };
@@ -42,6 +44,12 @@ export interface RuntimeEventData {
   // config (live reconfiguration, DESIGN §10): `plan` is planChanges' steps, as applied
   config_applied: { plan: readonly unknown[]; source: 'file' | 'api' | 'embedded' };
   config_rejected: { problems: readonly ConfigProblem[]; source: 'file' | 'api' | 'embedded' };
+  // controller (resources and controllers, DESIGN §12): `controller` is the controller's path, `key` namespace/name
+  reconcile_succeeded: { controller: string; key: string; durationMs: number };
+  /** `retries`: consecutive failures of the key now; `delayMs`: when it is tried again. */
+  reconcile_failed: { controller: string; key: string; error: string; retries: number; delayMs: number; durationMs: number };
+  /** `reason`: `requeue` (after the key's backoff) or `requeue_after` (after `afterMs`, as asked). */
+  reconcile_requeued: { controller: string; key: string; reason: 'requeue' | 'requeue_after'; afterMs: number; durationMs: number };
 }
 
 export type RuntimeEventType = keyof RuntimeEventData;
@@ -61,6 +69,7 @@ export const EVENT_CATEGORIES: { readonly [T in RuntimeEventType]: EventCategory
   child_exited: 'supervisor',
   child_restarting: 'supervisor',
   restart_intensity_exceeded: 'supervisor',
+  auto_shutdown: 'supervisor',
   child_deleted: 'supervisor',
   messages_dropped: 'supervisor',
   node_joined: 'cluster',
@@ -71,6 +80,9 @@ export const EVENT_CATEGORIES: { readonly [T in RuntimeEventType]: EventCategory
   params_updated: 'actor',
   config_applied: 'config',
   config_rejected: 'config',
+  reconcile_succeeded: 'controller',
+  reconcile_failed: 'controller',
+  reconcile_requeued: 'controller',
 };
 
 /** Why an actor ended: snapshot done → normal, error observer → error, supervisor stop → shutdown. */

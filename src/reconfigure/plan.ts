@@ -3,7 +3,7 @@
  * strategies' planRestart. It compares two normalized supervisor specs structurally and lists
  * what to do, phase by phase: removals, restarts, adds, reorders, settings changed in place.
  */
-import type { BackoffSpec, ChildSpec, IntensitySpec, StartMode, Strategy, SupervisorSpec } from '../spec/types.js';
+import type { AutoShutdown, BackoffSpec, ChildSpec, IntensitySpec, StartMode, Strategy, SupervisorSpec } from '../spec/types.js';
 
 /** A supervisor's own settings: what can change without restarting it. */
 export interface SupervisorSettings {
@@ -11,6 +11,7 @@ export interface SupervisorSettings {
   readonly start: StartMode;
   readonly intensity: IntensitySpec;
   readonly backoff?: BackoffSpec;
+  readonly autoShutdown: AutoShutdown;
 }
 
 /**
@@ -61,9 +62,9 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return ka.every((k) => Object.hasOwn(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
-const SETTINGS: readonly (keyof SupervisorSettings)[] = ['strategy', 'start', 'intensity', 'backoff'];
+const SETTINGS: readonly (keyof SupervisorSettings)[] = ['strategy', 'start', 'intensity', 'backoff', 'autoShutdown'];
 /** Fields a parent reads of a nested supervisor: a change to one restarts it. */
-const CHILD_SPEC_FIELDS = ['kind', 'id', 'restart', 'shutdown', 'readiness'] as const;
+const CHILD_SPEC_FIELDS = ['kind', 'id', 'restart', 'shutdown', 'readiness', 'significant'] as const;
 
 /**
  * The steps turning `running` into `desired` (same root path), in apply order: every removal
@@ -114,6 +115,7 @@ function planSupervisor(path: string, running: SupervisorSpec, desired: Supervis
       start: desired.start,
       intensity: desired.intensity,
       ...(desired.backoff ? { backoff: desired.backoff } : {}),
+      autoShutdown: desired.autoShutdown,
     };
     out.update_settings.push({ op: 'update_settings', supervisor: path, path, changed, settings });
   }

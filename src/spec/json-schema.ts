@@ -16,8 +16,8 @@ import { DEFAULTS } from './types.js';
 type JsonSchema = Record<string, unknown>;
 
 // The loader's one child shape, split into two closed ones by the keys rules.ts allows each kind.
-const { strategy: _s, start: _t, intensity: _i, ...workerFields } = childFields;
-const { behaviour: _b, module: _m, params: _p, mailbox: _x, ...supervisorFields } = childFields;
+const { strategy: _s, start: _t, intensity: _i, autoShutdown: _a, ...workerFields } = childFields;
+const { behaviour: _b, module: _m, params: _p, mailbox: _x, inputs: _n, ...supervisorFields } = childFields;
 
 const worker = z
   .strictObject({

@@ -8,12 +8,13 @@ import { resolve } from 'node:path';
 import { DEFAULTS, type BackoffSpec, type ChildSpec, type SystemSpec } from './types.js';
 import type { SpecOverrides } from './env.js';
 import { behaviourKey } from './modules.js';
+import { resolveInput } from './links.js';
 import type { RawChild, RawSystemFile } from './schema.js';
 
 export function normalize(raw: RawSystemFile, baseDir: string, overrides: SpecOverrides, source?: string): SystemSpec {
   const s = raw.spec;
   const dataDir = overrides.dataDir !== undefined ? resolve(overrides.dataDir) : resolve(baseDir, s.dataDir ?? DEFAULTS.dataDir);
-  const children = s.children.map((c) => child(c, 1, baseDir, overrides));
+  const children = s.children.map((c) => child(c, 'root', baseDir, overrides));
   return {
     apiVersion: 'overseer/v1',
     name: raw.metadata.name,
@@ -37,19 +38,22 @@ export function normalize(raw: RawSystemFile, baseDir: string, overrides: SpecOv
       restart: 'permanent',
       shutdown: 'infinity',
       readiness: { mode: 'auto', required: false, timeoutMs: DEFAULTS.readinessTimeoutMs },
+      significant: false,
+      autoShutdown: 'never',
       children,
     },
     ...(source ? { source } : {}),
   };
 }
 
-function child(c: RawChild, depth: number, baseDir: string, overrides: SpecOverrides): ChildSpec {
+/** `parent` is the parent's path (`root` for the root's children). */
+function child(c: RawChild, parent: string, baseDir: string, overrides: SpecOverrides): ChildSpec {
   const readiness = {
     mode: c.readiness?.mode ?? 'auto',
-    required: c.readiness?.required ?? depth === 1,
+    required: c.readiness?.required ?? parent === 'root',
     timeoutMs: c.readiness?.timeoutMs ?? DEFAULTS.readinessTimeoutMs,
   };
-  const common = { id: c.id, restart: c.restart ?? 'permanent', readiness, ...(c.backoff ? { backoff: backoffOf(c.backoff) } : {}) };
+  const common = { id: c.id, restart: c.restart ?? 'permanent', readiness, significant: c.significant ?? false, ...(c.backoff ? { backoff: backoffOf(c.backoff) } : {}) };
   if (c.children !== undefined) {
     return {
       ...common,
@@ -57,8 +61,9 @@ function child(c: RawChild, depth: number, baseDir: string, overrides: SpecOverr
       strategy: c.strategy ?? 'one_for_one',
       start: c.start ?? 'sequential',
       intensity: { ...DEFAULTS.intensity, ...c.intensity },
+      autoShutdown: c.autoShutdown ?? 'never',
       shutdown: c.shutdown ?? 'infinity',
-      children: c.children.map((k) => child(k, depth + 1, baseDir, overrides)),
+      children: c.children.map((k) => child(k, `${parent}/${c.id}`, baseDir, overrides)),
     };
   }
   const behaviour = c.module !== undefined ? behaviourKey(baseDir, c.module) : c.behaviour!;
@@ -71,6 +76,7 @@ function child(c: RawChild, depth: number, baseDir: string, overrides: SpecOverr
     params,
     shutdown: c.shutdown ?? DEFAULTS.behaviourShutdownMs[behaviour] ?? DEFAULTS.workerShutdownMs,
     mailbox: { capacity: c.mailbox?.capacity ?? DEFAULTS.mailbox.capacity, overflow: c.mailbox?.overflow ?? DEFAULTS.mailbox.overflow },
+    inputs: (c.inputs ?? []).map((ref) => resolveInput(parent, ref)),
   };
 }
 

@@ -6,11 +6,12 @@
 import type { z } from 'zod';
 import type { ConfigProblem } from '../shared/errors.js';
 import type { ConfigPath, SourceDoc } from './positions.js';
+import { checkLinks } from './links.js';
 import { issuesToProblems, problem } from './problems.js';
 import type { ChildrenView } from './view.js';
 
-const WORKER_ONLY = ['behaviour', 'module', 'params', 'mailbox'] as const;
-const SUPERVISOR_ONLY = ['strategy', 'start', 'intensity'] as const;
+const WORKER_ONLY = ['behaviour', 'module', 'params', 'mailbox', 'inputs'] as const;
+const SUPERVISOR_ONLY = ['strategy', 'start', 'intensity', 'autoShutdown'] as const;
 
 /** `raw` is the whole document (for the values named in params problems). */
 export function checkRules(
@@ -22,7 +23,8 @@ export function checkRules(
   paramsSchemas: ReadonlyMap<string, z.ZodType> = new Map(),
 ): ConfigProblem[] {
   const out: ConfigProblem[] = [];
-  const visit = (list: ChildrenView, base: ConfigPath) => {
+  /** `autoShutdown` of the supervisor whose children these are (the root has none). */
+  const visit = (list: ChildrenView, base: ConfigPath, autoShutdown: string) => {
     const seen = new Set<string>();
     list.forEach((c, i) => {
       if (!c) return;
@@ -58,9 +60,19 @@ export function checkRules(
         const issues = checked.error.issues.map((issue) => ({ ...issue, path: [...at, ...issue.path] }));
         out.push(...issuesToProblems(issues, raw, file, source));
       }
-      if (c.children) visit(c.children, [...path, 'children']);
+      if (c.significant === true) out.push(...significance(c.restart ?? 'permanent', autoShutdown, path, file, source));
+      if (c.children) visit(c.children, [...path, 'children'], c.autoShutdown ?? 'never');
     });
   };
-  if (children) visit(children, ['spec', 'children']);
+  if (children) visit(children, ['spec', 'children'], 'never');
+  out.push(...checkLinks(children, file, source));
+  return out;
+}
+
+/** OTP's checks of a significant child: never permanent (`bad_combination`), never under `auto_shutdown: never`. */
+function significance(restart: string, autoShutdown: string, path: ConfigPath, file: string, source: SourceDoc | undefined): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  if (restart === 'permanent') out.push(problem(file, source, [...path, 'significant'], 'a significant child must be transient or temporary, not permanent (it would never complete)'));
+  if (autoShutdown === 'never') out.push(problem(file, source, [...path, 'significant'], 'significant: true needs a parent supervisor with autoShutdown any_significant or all_significant'));
   return out;
 }

@@ -24,6 +24,10 @@ export const restart = z.enum(['permanent', 'transient', 'temporary']).meta({
   id: 'restart',
   description: 'When a child is restarted: permanent always; transient only after an abnormal exit; temporary never.',
 });
+export const autoShutdown = z.enum(['never', 'any_significant', 'all_significant']).meta({
+  id: 'autoShutdown',
+  description: 'OTP auto_shutdown: never (default); any_significant: the supervisor completes (status completed, exit normal) when any significant child has exited on its own; all_significant: when every significant child has.',
+});
 export const startMode = z.enum(['sequential', 'parallel']).meta({
   id: 'start',
   description: 'sequential: each child is started (and ready) before the next; parallel: all at once.',
@@ -85,6 +89,9 @@ export interface RawChild {
   strategy?: z.infer<typeof strategy>;
   start?: z.infer<typeof startMode>;
   intensity?: z.infer<typeof intensity>;
+  autoShutdown?: z.infer<typeof autoShutdown>;
+  significant?: boolean;
+  inputs?: string[];
   children?: RawChild[];
 }
 
@@ -105,6 +112,15 @@ export const childFields = {
   strategy: strategy.optional().meta({ default: 'one_for_one' }),
   start: startMode.optional().meta({ default: 'sequential' }),
   intensity: intensity.optional(),
+  autoShutdown: autoShutdown.optional().meta({ default: 'never' }),
+  significant: z
+    .boolean()
+    .optional()
+    .meta({ description: "Its own exit (not a stop by its supervisor) counts toward its supervisor's autoShutdown. Only transient or temporary children, under a supervisor whose autoShutdown is not never.", default: false }),
+  inputs: z
+    .array(z.string().min(1))
+    .optional()
+    .describe('Pipeline links: what these actors (sibling ids, or paths such as root/a/b) output with runtimeOf(self).output(message) arrives in this worker\'s mailbox, in order, never dropped. No cycles.'),
 };
 
 export const child: z.ZodType<RawChild> = z.strictObject({

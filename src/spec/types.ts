@@ -9,6 +9,8 @@ export type RestartType = 'permanent' | 'transient' | 'temporary';
 /** Milliseconds to wait for a graceful stop, `brutal_kill` (stop at once) or `infinity`. */
 export type Shutdown = number | 'brutal_kill' | 'infinity';
 export type StartMode = 'sequential' | 'parallel';
+/** OTP 24 `auto_shutdown`: when significant children exiting on their own complete their supervisor. */
+export type AutoShutdown = 'never' | 'any_significant' | 'all_significant';
 export type OverflowPolicy = 'drop_newest' | 'drop_oldest' | 'reject';
 /**
  * `auto`: a machine whose definition has a `ready` tag is ready when its snapshot has it;
@@ -51,6 +53,8 @@ interface ChildSpecBase {
   readonly restart: RestartType;
   readonly shutdown: Shutdown;
   readonly readiness: ReadinessSpec;
+  /** Its own exit counts toward its supervisor's `autoShutdown` (never permanent). */
+  readonly significant: boolean;
 }
 
 export interface WorkerSpec extends ChildSpecBase {
@@ -62,6 +66,8 @@ export interface WorkerSpec extends ChildSpecBase {
   readonly mailbox: MailboxSpec;
   /** Per-child backoff; falls back to the supervisor's. */
   readonly backoff?: BackoffSpec;
+  /** Paths of the producers whose `output` arrives in this worker's mailbox (pipeline links). */
+  readonly inputs: readonly string[];
 }
 
 export interface SupervisorSpec extends ChildSpecBase {
@@ -71,6 +77,7 @@ export interface SupervisorSpec extends ChildSpecBase {
   readonly intensity: IntensitySpec;
   /** Absent: restart at once (OTP behaviour). */
   readonly backoff?: BackoffSpec;
+  readonly autoShutdown: AutoShutdown;
   readonly children: readonly ChildSpec[];
   /**
    * @internal Set by the runtime, not by config: the first `leading` children start one at a

@@ -15,6 +15,12 @@ export interface ChildView {
   readonly params?: Readonly<Record<string, unknown>>;
   /** Present only when an array; indices are kept, an entry that is not an object is undefined. */
   readonly children?: ChildrenView;
+  /** Present only when an array; indices are kept, an entry that is not a non-empty string is undefined. */
+  readonly inputs?: readonly (string | undefined)[];
+  /** Present only when of the right type. */
+  readonly restart?: string;
+  readonly significant?: boolean;
+  readonly autoShutdown?: string;
 }
 
 export type ChildrenView = readonly (ChildView | undefined)[];
@@ -44,5 +50,9 @@ function childView(c: PlainObject): ChildView {
   if (isObject(c.params)) view.params = c.params;
   const children = listView(c.children);
   if (children) view.children = children;
+  if (Array.isArray(c.inputs)) view.inputs = c.inputs.map(nonEmpty);
+  if (typeof c.restart === 'string') view.restart = c.restart;
+  if (typeof c.significant === 'boolean') view.significant = c.significant;
+  if (typeof c.autoShutdown === 'string') view.autoShutdown = c.autoShutdown;
   return view;
 }

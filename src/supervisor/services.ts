@@ -28,6 +28,11 @@ export interface SupervisorServices {
   /** Path index, for O(1) `send(path)`. */
   register(child: Child): void;
   unregister(child: Child): void;
+  /**
+   * A worker is about to start (any start: first, restart, params update, wake): its completed
+   * consumers downstream start again first (the pipeline cascade, DESIGN §10).
+   */
+  starting(cell: ActorCell): void;
   /** A cell created a new XState actor: attach the runtime context (`runtimeOf(self)`). */
   attach(cell: ActorCell, actor: AnyActorRef): void;
   /** A bug in the runtime itself (never a child crash): logged, never thrown at users. */
@@ -38,4 +43,6 @@ export interface SupervisorServices {
 export interface SupervisorParent {
   onExit(child: Supervisor, reason: 'error' | 'normal' | 'shutdown', error: unknown): void;
   onReadiness(child: Supervisor, ready: boolean): void;
+  /** A completed child supervisor has to run again (a params update or a cascade reached inside it). The root's owner has none: the root never completes. */
+  wakeChild?(child: Supervisor): void;
 }

@@ -367,11 +367,38 @@ export class Supervisor extends ChildState implements SupervisorParent {
       if (this.live) {
         const failure = this.launchClaimed(child, false) as Exit | undefined; // a worker starts synchronously
         if (failure) await this.handleExit(child, failure, child.instance, this.gen);
+      } else if (this.status === 'completed') {
+        this.parent.wakeChild?.(this); // it starts again, this child with its new params
       }
       this.track(child);
       this.recomputeReady();
       return 'restarted' as const;
     });
+  }
+
+  /**
+   * Starts a completed child again, fresh, as one queued operation (the pipeline cascade, a
+   * params update inside a completed supervisor). Not a crash: not counted as a restart. When
+   * this supervisor has completed itself, it asks its own parent to start it again instead.
+   */
+  wake(id: string): void {
+    this.ops.post(async () => {
+      const child = this.children.get(id);
+      if (child?.status !== 'completed') return;
+      if (!this.live) {
+        if (this.status === 'completed') this.parent.wakeChild?.(this);
+        return;
+      }
+      const started = this.launchClaimed(child, false);
+      const failure = started instanceof Promise ? await started : started;
+      if (failure) await this.handleExit(child, failure, child.instance, this.gen);
+      this.track(child);
+      this.recomputeReady();
+    });
+  }
+
+  wakeChild(child: Supervisor): void {
+    if (this.children.get(child.id) === child) this.wake(child.id);
   }
 
   private async insertConfigured(spec: ChildSpec, at: number): Promise<Child> {
@@ -452,6 +479,7 @@ export class Supervisor extends ChildState implements SupervisorParent {
       dropMail(child); // nothing will start it again: queued asks fail now
       if (child.spec.restart === 'temporary') this.remove(child);
       this.recomputeReady();
+      this.significantExited(child, gen);
       return;
     }
     // Consumed meanwhile: terminated (OTP's terminate_child takes the pending EXIT), or already
@@ -537,6 +565,7 @@ export class Supervisor extends ChildState implements SupervisorParent {
       if (!failure) continue;
       if (!shouldRestart(child.spec.restart, failure.reason)) {
         if (child.spec.restart === 'temporary') this.remove(child);
+        this.significantExited(child, gen);
         continue;
       }
       if (restarting && !this.inStart) return this.retryLater(child, failure, gen, queue.slice(i + 1)); // the children after it wait for it
@@ -646,6 +675,7 @@ export class Supervisor extends ChildState implements SupervisorParent {
         },
       );
     }
+    this.services.starting(child);
     child.start();
     this.track(child);
     this.gate.arm(child);
@@ -700,6 +730,22 @@ export class Supervisor extends ChildState implements SupervisorParent {
     this.status = 'failed';
     if (duringStart) throw error; // start() rejects; the parent handles it as a failure to start
     this.parent.onExit(this, 'shutdown', error);
+  }
+
+  /**
+   * A child exited on its own and will not restart. When it is significant, this supervisor
+   * completes (OTP 24 auto_shutdown): at once under any_significant, under all_significant once
+   * no significant child is left alive. Queued, so a start in progress finishes first.
+   */
+  private significantExited(child: Child, gen: number): void {
+    const mode = this.spec.autoShutdown;
+    if (!child.spec.significant || mode === undefined || mode === 'never') return;
+    this.ops.post(async () => {
+      if (gen !== this.gen || !this.live) return;
+      if (mode === 'all_significant' && this.list().some((c) => c.spec.significant && (isLive(c) || isRunning(c)))) return;
+      this.services.publish('auto_shutdown', this.path, { supervisor: this.path, child: child.path, mode });
+      await this.exit('normal', undefined, false);
+    });
   }
 
   private missedDeadline(child: Child): void {

@@ -29,6 +29,8 @@ const CONTROL_PLANE_SPEC: WorkerSpec = Object.freeze({
   // Ready once the admin endpoint listens; not itself one of the systems it waits for.
   readiness: Object.freeze({ mode: 'signal', required: false, timeoutMs: DEFAULTS.readinessTimeoutMs }),
   mailbox: Object.freeze({ ...DEFAULTS.mailbox }),
+  significant: false,
+  inputs: Object.freeze([]),
 }) as WorkerSpec;
 
 /**

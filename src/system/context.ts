@@ -25,6 +25,12 @@ export interface ActorRuntime {
   /** Publishes on the system bus with this actor as `source`. */
   publish(event: EventInput): number;
   /**
+   * Hands `message` to every worker whose `inputs` name this actor (pipeline links), in order,
+   * never dropped: false when a consumer is full or not running, and nothing was delivered;
+   * this actor is then sent `{ type: 'overseer.drain' }` when it has room: send it again then.
+   */
+  output(message: Message): boolean;
+  /**
    * Adds this actor's own figures to its node in /status (`info`) and to /metrics: `describe`
    * is called when someone looks, so it always shows the present. One per incarnation.
    */
@@ -40,6 +46,7 @@ export interface RuntimeHost {
   send(path: string, message: Message): void;
   ask<R>(path: string, message: Message, options?: AskOptions): Promise<R>;
   publish(event: EventInput): number;
+  output(producer: ActorCell, message: Message): boolean;
 }
 
 // Kept on the XState system of the supervised actor, so the actor and every actor it invokes
@@ -73,6 +80,7 @@ export function runtimeOf(self: AnyActorRef): ActorRuntime {
     send: (path, message) => host.send(path, message),
     ask: (path, message, options) => host.ask(path, message, options),
     publish: (event) => host.publish(withField(event, 'source', cell.path)),
+    output: (message) => host.output(cell, message),
     report: (describe) => {
       if (cell.instance === instance) cell.info = describe;
     },

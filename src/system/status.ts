@@ -48,7 +48,8 @@ export function describeTree(node: Child, depth?: number): StatusNode {
   };
   if (node.kind === 'worker') {
     const worker: StatusNode = { ...common, type: 'worker', behaviour: node.spec.behaviour, mailbox: node.mailboxStats, params: node.spec.params };
-    const info = node.running ? reportOf(node) : undefined;
+    // A completed worker keeps the figures it last reported: its result.
+    const info = node.running || node.status === 'completed' ? reportOf(node) : undefined;
     if (info) worker.info = info;
     return worker;
   }

@@ -18,6 +18,7 @@ import type { ChildCounts, ChildInfo } from '../supervisor/supervisor.js';
 import type { Logger } from '../shared/logger.js';
 import type { SystemSpec } from '../spec/types.js';
 import type { Child, Inspector, SupervisorParent, SupervisorServices } from '../supervisor/services.js';
+import { LinkTable } from '../pipelines/links.js';
 import { stopWithin } from '../supervisor/shutdown.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { validateChildSpec } from './child-spec.js';
@@ -76,6 +77,8 @@ export class System implements SupervisorParent, RuntimeHost {
   private isReady = false;
   private readonly root: Supervisor;
   private readonly index = new Map<string, Child>();
+  /** Pipeline links: who consumes each producer's output. */
+  private readonly links = new LinkTable();
   private readonly clock: Clock;
   /** Deadlines of pending asks: one timer for all of them. */
   private readonly askDeadlines: Deadlines;
@@ -113,10 +116,15 @@ export class System implements SupervisorParent, RuntimeHost {
       random,
       publish: <T extends RuntimeEventType>(type: T, source: string, data: RuntimeEventData[T]) => void this.bus.publishRuntime({ type, source, data }),
       logicFor: (name: string): AnyActorLogic => registry.get(name),
-      register: (child) => void this.index.set(child.path, child),
+      register: (child) => {
+        this.index.set(child.path, child);
+        if (child.kind === 'worker') this.links.register(child);
+      },
       unregister: (child) => {
         if (this.index.get(child.path) === child) this.index.delete(child.path);
+        if (child.kind === 'worker') this.links.unregister(child);
       },
+      starting: (cell) => this.cascade(cell),
       attach: (cell: ActorCell, actor: AnyActorRef) => attachRuntime(actor, cell, this),
       internalError: (path, error) => logger.error({ err: error, path }, 'overseer internal error'),
     };
@@ -126,6 +134,21 @@ export class System implements SupervisorParent, RuntimeHost {
 
   get self(): System {
     return this;
+  }
+
+  /** @internal runtimeOf(self).output: the producer's message to every consumer linked to it, or to none (false). */
+  output(producer: ActorCell, message: Message): boolean {
+    return this.links.output(producer, message);
+  }
+
+  /** A worker is about to start: every completed consumer of its output starts again first, fresh (its own start cascades on). */
+  private cascade(cell: ActorCell): void {
+    if (this.links.size === 0) return;
+    for (const consumer of this.links.consumersOf(cell.path)) {
+      if (consumer.status !== 'completed') continue;
+      const parent = this.index.get(consumer.path.slice(0, consumer.path.lastIndexOf('/')));
+      if (parent?.kind === 'supervisor') parent.wake(consumer.id);
+    }
   }
 
   /** The root supervisor runs (stopping included: a draining process is alive): what /livez reports. */

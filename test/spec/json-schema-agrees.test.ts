@@ -159,7 +159,7 @@ const prop = (node: Node, ...keys: string[]): Node => keys.reduce((n, k) => dere
 describe('systems/schema.json documents every key', () => {
   it('has named definitions, no generated ones', () => {
     expect(Object.keys(defs).sort()).toEqual(
-      ['backoff', 'child', 'clusterParams', 'gatewayParams', 'id', 'intensity', 'mailbox', 'notificationParams', 'persistenceParams', 'readiness', 'restart', 'shutdown', 'start', 'storeParams', 'strategy', 'supervisor', 'worker'].sort(),
+      ['autoShutdown', 'backoff', 'child', 'clusterParams', 'gatewayParams', 'id', 'intensity', 'mailbox', 'notificationParams', 'persistenceParams', 'readiness', 'restart', 'shutdown', 'start', 'storeParams', 'strategy', 'supervisor', 'worker'].sort(),
     );
   });
 

@@ -24,6 +24,8 @@ describe('a valid config', () => {
       shutdown: 10000,
       readiness: { mode: 'auto', required: true, timeoutMs: 10000 },
       mailbox: { capacity: 1000, overflow: 'drop_newest' },
+      significant: false,
+      inputs: [],
     });
     expect(workers).toMatchObject({
       kind: 'supervisor',

@@ -34,6 +34,7 @@ export function recordingServices(behaviours: Record<string, AnyActorLogic> = te
     },
     register: (child) => void index.set(child.path, child),
     unregister: (child) => void index.delete(child.path),
+    starting: () => undefined,
     attach: () => undefined,
     internalError: (_path, error) => void bugs.push(error),
   };

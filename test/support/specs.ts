@@ -17,6 +17,8 @@ export function worker(id: string, behaviour: string, over: Mutable<WorkerSpec> 
     shutdown: DEFAULTS.workerShutdownMs,
     readiness: { mode: 'auto', required: false, timeoutMs: DEFAULTS.readinessTimeoutMs },
     mailbox: { ...DEFAULTS.mailbox },
+    significant: false,
+    inputs: [],
     ...over,
   } as WorkerSpec;
 }
@@ -31,6 +33,8 @@ export function supervisor(id: string, children: ChildSpec[], over: Mutable<Supe
     restart: 'permanent',
     shutdown: 'infinity',
     readiness: { mode: 'auto', required: false, timeoutMs: DEFAULTS.readinessTimeoutMs },
+    significant: false,
+    autoShutdown: 'never',
     children,
     ...over,
   } as SupervisorSpec;
