@@ -122,9 +122,15 @@ export async function applyPlan(host: ApplyHost, plan: readonly PlanStep[], desi
 }
 
 /** Plans and applies in one go (what System.apply runs once the desired spec is valid). */
-export async function reconcile(host: ApplyHost, running: SystemSpec, desired: SystemSpec, hooks?: ApplyHooks): Promise<{ plan: PlanStep[]; result: ApplyResult; spec: SystemSpec }> {
+export async function reconcile(
+  host: ApplyHost,
+  running: SystemSpec,
+  desired: SystemSpec,
+  hooks?: ApplyHooks,
+  changedLogic?: ReadonlySet<string>,
+): Promise<{ plan: PlanStep[]; result: ApplyResult; spec: SystemSpec }> {
   const { spec, notApplied } = effectiveSpec(running, desired);
-  const plan = planChanges(running.root, spec.root);
+  const plan = planChanges(running.root, spec.root, 'root', changedLogic);
   for (const setting of notApplied) host.logger.warn({ setting }, 'reconfigure: top-level setting changed; it applies at the next process start');
   const result = await applyPlan(host, plan, spec.root, hooks);
   return { plan, result: { ...result, notApplied }, spec };

@@ -69,15 +69,16 @@ const CHILD_SPEC_FIELDS = ['kind', 'id', 'restart', 'shutdown', 'readiness', 'si
 /**
  * The steps turning `running` into `desired` (same root path), in apply order: every removal
  * (reverse start order, deepest supervisors first), then restarts, adds (desired order),
- * reorders and settings. Identical specs give `[]`.
+ * reorders and settings. Identical specs give `[]`. A worker whose spec is unchanged but whose
+ * behaviour is in `changedLogic` (its `module:` file was edited) restarts, `fields: ['module']`.
  */
-export function planChanges(running: SupervisorSpec, desired: SupervisorSpec, rootPath = 'root'): PlanStep[] {
+export function planChanges(running: SupervisorSpec, desired: SupervisorSpec, rootPath = 'root', changedLogic: ReadonlySet<string> = new Set()): PlanStep[] {
   const phases: Record<PlanOp, PlanStep[]> = { remove: [], restart: [], add: [], reorder: [], update_settings: [] };
-  planSupervisor(rootPath, running, desired, phases);
+  planSupervisor(rootPath, running, desired, phases, changedLogic);
   return [...phases.remove, ...phases.restart, ...phases.add, ...phases.reorder, ...phases.update_settings];
 }
 
-function planSupervisor(path: string, running: SupervisorSpec, desired: SupervisorSpec, out: Record<PlanOp, PlanStep[]>): void {
+function planSupervisor(path: string, running: SupervisorSpec, desired: SupervisorSpec, out: Record<PlanOp, PlanStep[]>, changedLogic: ReadonlySet<string>): void {
   const before = new Map(running.children.map((c) => [c.id, c]));
   const after = new Map(desired.children.map((c) => [c.id, c]));
   const childPath = (id: string) => `${path}/${id}`;
@@ -94,12 +95,19 @@ function planSupervisor(path: string, running: SupervisorSpec, desired: Supervis
       out.add.push({ op: 'add', supervisor: path, path: childPath(child.id), id: child.id, spec: child, index });
       return;
     }
-    if (deepEqual(old, child)) return;
-    if (old.kind === 'supervisor' && child.kind === 'supervisor' && CHILD_SPEC_FIELDS.every((f) => deepEqual(old[f], child[f]))) {
-      planSupervisor(childPath(child.id), old, child, out); // its parent sees no change: reconcile inside it
+    if (deepEqual(old, child)) {
+      if (changedLogic.size === 0) return;
+      if (child.kind === 'supervisor') planSupervisor(childPath(child.id), old as SupervisorSpec, child, out, changedLogic);
+      else if (changedLogic.has(child.behaviour)) out.restart.push({ op: 'restart', supervisor: path, path: childPath(child.id), id: child.id, spec: child, fields: ['module'] });
       return;
     }
-    out.restart.push({ op: 'restart', supervisor: path, path: childPath(child.id), id: child.id, spec: child, fields: differingFields(old, child) });
+    if (old.kind === 'supervisor' && child.kind === 'supervisor' && CHILD_SPEC_FIELDS.every((f) => deepEqual(old[f], child[f]))) {
+      planSupervisor(childPath(child.id), old, child, out, changedLogic); // its parent sees no change: reconcile inside it
+      return;
+    }
+    const fields = differingFields(old, child);
+    if (child.kind === 'worker' && changedLogic.has(child.behaviour)) fields.push('module'); // never a live params update then
+    out.restart.push({ op: 'restart', supervisor: path, path: childPath(child.id), id: child.id, spec: child, fields });
   });
   out.remove.push(...removals);
 

@@ -6,7 +6,7 @@
  * the logic) with a timeout. Both default to 10 s, OVERSEER_MODULE_TIMEOUT_MS overrides it.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AnyActorLogic } from 'xstate';
@@ -109,7 +109,7 @@ async function importInProcess(jobs: readonly Job[], timeoutMs: number): Promise
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((res) => (timer = setTimeout(() => res('timeout'), timeoutMs)));
     try {
-      const mod = await Promise.race([import(pathToFileURL(job.abs).href) as Promise<Record<string, unknown>>, timeout]);
+      const mod = await Promise.race([import(versionedUrl(job.abs)) as Promise<Record<string, unknown>>, timeout]);
       verdicts.push(mod === 'timeout' ? { ok: false, message: timedOut(job, timeoutMs) } : judge(mod, job));
     } catch (error) {
       verdicts.push({ ok: false, message: `cannot import ${job.abs}: ${(error as Error)?.message ?? String(error)}` });
@@ -118,6 +118,16 @@ async function importInProcess(jobs: readonly Job[], timeoutMs: number): Promise
     }
   }
   return verdicts;
+}
+
+/**
+ * The module's URL with its file's version (mtime and size): ESM caches a module per URL, so
+ * an edited file is imported afresh on the next load (a reload, `--watch`), an unchanged one
+ * is the very same module and logic. Only the file itself: what it imports stays cached.
+ */
+function versionedUrl(abs: string): string {
+  const { mtimeMs, size } = statSync(abs);
+  return `${pathToFileURL(abs).href}?v=${mtimeMs.toString(36)}-${size.toString(36)}`;
 }
 
 /**

@@ -59,7 +59,7 @@ export async function startSystem(options: StartSystemOptions): Promise<System> 
   }
   const params = builtinParams(Object.keys(options.behaviours ?? {}));
   // One way to load, for the first spec and for every system.apply() after it (same registry, params, overrides, env).
-  const load = async (source: DesiredSpec, baseDir?: string): Promise<LoadedSpec> => {
+  const load = async (source: DesiredSpec, baseDir?: string): Promise<LoadedSpec & { changedLogic: ReadonlySet<string> }> => {
     const loadOptions = { behaviours: registry.names(), params, overrides, env: options.env };
     const loaded =
       typeof source === 'string'
@@ -67,8 +67,12 @@ export async function startSystem(options: StartSystemOptions): Promise<System> 
         : isSpecText(source)
           ? await loadSpecText(source.text, source.file, baseDir ?? process.cwd(), loadOptions)
           : await loadSpecObject(source, loadOptions);
-    for (const [name, logic] of loaded.modules) registry.register(name, logic);
-    return loaded;
+    const changedLogic = new Set<string>();
+    for (const [name, logic] of loaded.modules) {
+      if (registry.names().has(name) && registry.get(name) !== logic) changedLogic.add(name);
+      registry.register(name, logic);
+    }
+    return { ...loaded, changedLogic };
   };
   const loaded = await load(options.spec);
   refuseExposedAdmin(loaded.spec);
@@ -82,7 +86,10 @@ export async function startSystem(options: StartSystemOptions): Promise<System> 
     random: options.random ?? Math.random,
     params,
     // Text and objects given later resolve `module:` paths like the running file does.
-    reload: async (source): Promise<SystemSpec> => withControlPlane((await load(source, system.spec.source ? dirname(system.spec.source) : undefined)).spec),
+    reload: async (source) => {
+      const { spec, changedLogic } = await load(source, system.spec.source ? dirname(system.spec.source) : undefined);
+      return { spec: withControlPlane(spec), changedLogic };
+    },
   });
   await system.start();
   return system;

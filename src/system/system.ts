@@ -57,8 +57,11 @@ export interface SystemParts {
   random: () => number;
   /** Params schemas by behaviour name, checked for children started at run time too. */
   params?: ReadonlyMap<string, z.ZodType>;
-  /** Loads a desired spec exactly as the first one was (registry, params, overrides, env): what apply() uses. */
-  reload?: (source: DesiredSpec) => Promise<SystemSpec>;
+  /**
+   * Loads a desired spec exactly as the first one was (registry, params, overrides, env): what
+   * apply() uses. `changedLogic`: behaviour names whose `module:` file now exports other logic.
+   */
+  reload?: (source: DesiredSpec) => Promise<{ spec: SystemSpec; changedLogic: ReadonlySet<string> }>;
 }
 
 export class System implements SupervisorParent, RuntimeHost {
@@ -312,8 +315,9 @@ export class System implements SupervisorParent, RuntimeHost {
     if (this.stopRequested) throw new NotRunningError('the system');
     if (!this.reload) throw new Error('overseer: this system was not made by startSystem(); it cannot load a spec to apply');
     let desired: SystemSpec;
+    let changedLogic: ReadonlySet<string>;
     try {
-      desired = await this.reload(specOrPath);
+      ({ spec: desired, changedLogic } = await this.reload(specOrPath));
     } catch (error) {
       if (error instanceof ConfigError) {
         this.logger.warn({ problems: error.problems, source }, 'config rejected: nothing changed');
@@ -323,7 +327,7 @@ export class System implements SupervisorParent, RuntimeHost {
     }
     const host = { supervisorAt: (path: string) => (this.index.get(path)?.kind === 'supervisor' ? (this.index.get(path) as Supervisor) : undefined), logger: this.logger };
     this.applySource = source;
-    const { plan, result, spec } = await reconcile(host, this.spec, desired, this.reconfigureHooks);
+    const { plan, result, spec } = await reconcile(host, this.spec, desired, this.reconfigureHooks, changedLogic);
     // readonly to every reader; swapped only here, between reconfigurations, as a whole frozen value.
     (this as { spec: SystemSpec }).spec = spec;
     this.logger.info({ source, added: result.added, removed: result.removed, restarted: result.restarted, updatedSettings: result.updatedSettings }, 'config applied');

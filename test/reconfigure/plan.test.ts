@@ -67,6 +67,26 @@ describe('planChanges', () => {
     ]);
   });
 
+  it('changes autoShutdown in place, and restarts a child whose significant flag changed', () => {
+    const running = root(supervisor('g', [worker('a', 'counter', { restart: 'transient' })]));
+    const desired = root(supervisor('g', [worker('a', 'counter', { restart: 'transient', significant: true })], { autoShutdown: 'any_significant' }));
+    expect(planChanges(running, desired)).toMatchObject([
+      { op: 'restart', path: 'root/g/a', fields: ['significant'] },
+      { op: 'update_settings', path: 'root/g', changed: ['autoShutdown'], settings: { autoShutdown: 'any_significant' } },
+    ]);
+  });
+
+  it('restarts the workers of an edited module: file (changedLogic), however deep, and only those; never as a live params update', () => {
+    const edited = 'module:/x/idle.js#idle';
+    const running = root(worker('a', edited), supervisor('g', [worker('b', edited), worker('c', 'counter')]), worker('d', edited, { params: { n: 1 } }));
+    const desired = root(worker('a', edited), supervisor('g', [worker('b', edited), worker('c', 'counter')]), worker('d', edited, { params: { n: 2 } }));
+    const plan = planChanges(running, desired, 'root', new Set([edited]));
+    expect(summary(plan)).toEqual(['restart root/a', 'restart root/g/b', 'restart root/d']);
+    expect(plan.map((s) => (s.op === 'restart' ? s.fields : []))).toEqual([['module'], ['module'], ['params', 'module']]);
+    expect(plan.some(isParamsOnly)).toBe(false);
+    expect(planChanges(running, running, 'root', new Set(['counter-v2']))).toEqual([]);
+  });
+
   it('recurses into a nested supervisor whose own child-spec fields did not change', () => {
     const running = root(worker('a', 'counter'), supervisor('g', [worker('x', 'counter'), supervisor('h', [worker('y', 'counter')])]));
     const desired = root(worker('a', 'counter'), supervisor('g', [supervisor('h', [worker('y', 'counter', { params: { v: 1 } }), worker('z', 'counter')])]));
