@@ -8,8 +8,8 @@
 import type { ActorCell, Message } from '../actors/cell.js';
 
 export class LinkTable {
-  /** Producer path → the cells consuming its output (insertion order: config order). */
-  private readonly consumers = new Map<string, Set<ActorCell>>();
+  /** Producer path → the cells consuming its output, in registration (config) order; replaced, never mutated, so output iterates a stable array. */
+  private readonly consumers = new Map<string, readonly ActorCell[]>();
 
   get size(): number {
     return this.consumers.size;
@@ -17,24 +17,23 @@ export class LinkTable {
 
   register(cell: ActorCell): void {
     for (const producer of cell.spec.inputs ?? []) {
-      let set = this.consumers.get(producer);
-      if (!set) this.consumers.set(producer, (set = new Set()));
-      set.add(cell);
+      const list = this.consumers.get(producer) ?? [];
+      if (!list.includes(cell)) this.consumers.set(producer, [...list, cell]);
     }
   }
 
   unregister(cell: ActorCell): void {
     for (const producer of cell.spec.inputs ?? []) {
-      const set = this.consumers.get(producer);
-      if (!set?.delete(cell)) continue;
-      if (set.size === 0) this.consumers.delete(producer);
+      const list = this.consumers.get(producer)?.filter((c) => c !== cell);
+      if (list === undefined) continue;
+      if (list.length === 0) this.consumers.delete(producer);
+      else this.consumers.set(producer, list);
     }
   }
 
   /** The workers whose `inputs` name `producer`. */
   consumersOf(producer: string): readonly ActorCell[] {
-    const set = this.consumers.get(producer);
-    return set ? [...set] : [];
+    return this.consumers.get(producer) ?? [];
   }
 
   /**
@@ -42,17 +41,18 @@ export class LinkTable {
    * delivered (also when nothing consumes it), false when a consumer cannot take it now.
    */
   output(producer: ActorCell, message: Message): boolean {
-    const set = this.consumers.get(producer.path);
-    if (set === undefined) return true;
+    const list = this.consumers.get(producer.path);
+    if (list === undefined) return true;
     let blocked = false;
-    for (const consumer of set) {
+    for (let i = 0; i < list.length; i++) {
+      const consumer = list[i]!;
       if (!consumer.hasRoomForLinked()) {
         consumer.wakeWhenRoom(producer);
         blocked = true;
       }
     }
     if (blocked) return false;
-    for (const consumer of set) consumer.offerLinked(message);
+    for (let i = 0; i < list.length; i++) list[i]!.offerLinked(message);
     return true;
   }
 }
