@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Database as Db } from 'better-sqlite3';
+import type { Database as Db, Statement } from 'better-sqlite3';
 import type { Params, ParamsSource } from './params.js';
 
 export const STATE_FILE = 'overseer-state.db';
@@ -42,6 +42,8 @@ const decode = (v: string | null): unknown => (v === null ? undefined : JSON.par
 
 export class ParamsHistory {
   private db: Db | undefined;
+  /** Prepared once per open file: preparing per change cost as much as the write. */
+  private statements: Record<'insert' | 'trim' | 'dropOverride' | 'setOverride', Statement> | undefined;
   /** The file could not be opened (read-only dataDir…): history lives in memory, overrides are not kept. */
   private memory: Map<string, ParamsHistoryEntry[]> | undefined;
   private readonly file: string;
@@ -63,17 +65,35 @@ export class ParamsHistory {
   append(path: string, entry: ParamsHistoryEntry): void {
     if (this.closed) return;
     const db = this.open();
-    if (!db) {
-      const list = this.memory!.get(path) ?? [];
-      list.push(entry);
-      if (list.length > HISTORY_LIMIT) list.splice(0, list.length - HISTORY_LIMIT);
-      this.memory!.set(path, list);
-      return;
-    }
+    if (!db) return this.remember(path, entry);
+    db.transaction(() => this.insert(path, entry))();
+  }
+
+  /**
+   * One effective change: its history entry and what it means for restarts (recordOverrides),
+   * in one transaction, so one commit per update.
+   */
+  record(path: string, entry: ParamsHistoryEntry, fileParams: Readonly<Params>): void {
+    if (this.closed) return;
+    const db = this.open();
+    if (!db) return this.remember(path, entry);
     db.transaction(() => {
-      db.prepare('INSERT INTO params_history (path, time, source, changed, previous) VALUES (?, ?, ?, ?, ?)').run(path, entry.time, entry.source, JSON.stringify(entry.changed), JSON.stringify(entry.previous));
-      db.prepare('DELETE FROM params_history WHERE path = ? AND id NOT IN (SELECT id FROM params_history WHERE path = ? ORDER BY id DESC LIMIT ?)').run(path, path, HISTORY_LIMIT);
+      this.insert(path, entry);
+      this.override(path, entry.source, entry.changed, fileParams);
     })();
+  }
+
+  private remember(path: string, entry: ParamsHistoryEntry): void {
+    const list = this.memory!.get(path) ?? [];
+    list.push(entry);
+    if (list.length > HISTORY_LIMIT) list.splice(0, list.length - HISTORY_LIMIT);
+    this.memory!.set(path, list);
+  }
+
+  private insert(path: string, entry: ParamsHistoryEntry): void {
+    const { insert, trim } = this.statements!;
+    insert.run(path, entry.time, entry.source, JSON.stringify(entry.changed), JSON.stringify(entry.previous));
+    trim.run(path, path, HISTORY_LIMIT);
   }
 
   /** Oldest first. */
@@ -90,18 +110,12 @@ export class ParamsHistory {
    * its keys (remembering the file's value then); any other source is the newest writer, so
    * an api override of the same key ends.
    */
-  recordOverrides(path: string, source: ParamsSource, changed: Params, fileParams: Readonly<Params>): void {
-    const db = this.open();
-    if (!db) return;
-    db.transaction(() => {
-      for (const key of Object.keys(changed)) {
-        if (source !== 'api') db.prepare('DELETE FROM params_overrides WHERE path = ? AND key = ?').run(path, key);
-        else {
-          const value = changed[key] === null ? undefined : changed[key];
-          db.prepare('INSERT OR REPLACE INTO params_overrides (path, key, value, file_value) VALUES (?, ?, ?, ?)').run(path, key, encode(value), encode(fileParams[key]));
-        }
-      }
-    })();
+  private override(path: string, source: ParamsSource, changed: Params, fileParams: Readonly<Params>): void {
+    const { dropOverride, setOverride } = this.statements!;
+    for (const key of Object.keys(changed)) {
+      if (source !== 'api') dropOverride.run(path, key);
+      else setOverride.run(path, key, encode(changed[key] === null ? undefined : changed[key]), encode(fileParams[key]));
+    }
   }
 
   /** Every api override, by path (empty when no file exists). */
@@ -118,7 +132,7 @@ export class ParamsHistory {
   }
 
   dropOverride(path: string, key: string): void {
-    this.db?.prepare('DELETE FROM params_overrides WHERE path = ? AND key = ?').run(path, key);
+    this.statements?.dropOverride.run(path, key);
   }
 
   close(): void {
@@ -133,7 +147,17 @@ export class ParamsHistory {
       mkdirSync(join(this.file, '..'), { recursive: true });
       const db = new Database(this.file);
       db.pragma('journal_mode = WAL');
+      // No fsync per change: a params change is an operator's act that takes effect in memory
+      // at once; WAL + NORMAL keeps every committed entry across a crash of the process, and
+      // may lose the last ones only to a power loss or OS crash (fsync made updateParams 15× a restart).
+      db.pragma('synchronous = NORMAL');
       db.exec(SCHEMA);
+      this.statements = {
+        insert: db.prepare('INSERT INTO params_history (path, time, source, changed, previous) VALUES (?, ?, ?, ?, ?)'),
+        trim: db.prepare('DELETE FROM params_history WHERE path = ? AND id NOT IN (SELECT id FROM params_history WHERE path = ? ORDER BY id DESC LIMIT ?)'),
+        dropOverride: db.prepare('DELETE FROM params_overrides WHERE path = ? AND key = ?'),
+        setOverride: db.prepare('INSERT OR REPLACE INTO params_overrides (path, key, value, file_value) VALUES (?, ?, ?, ?)'),
+      };
       this.db = db;
     } catch (error) {
       this.memory = new Map();

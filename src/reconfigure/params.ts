@@ -75,13 +75,22 @@ export function checkPatch(patch: unknown, file = '<updateParams>'): asserts pat
   if (!isObject(patch)) throw new ConfigError([{ file, line: 0, col: 0, path: 'params', message: 'a params patch must be a JSON object' }]);
 }
 
+/** Children by id of each (frozen) supervisor spec, built on first lookup: a lookup never scans 10k siblings. */
+const childIndex = new WeakMap<SupervisorSpec, ReadonlyMap<string, SupervisorSpec['children'][number]>>();
+
+function childOf(spec: SupervisorSpec, id: string): SupervisorSpec['children'][number] | undefined {
+  let index = childIndex.get(spec);
+  if (!index) childIndex.set(spec, (index = new Map(spec.children.map((c) => [c.id, c]))));
+  return index.get(id);
+}
+
 /** The worker spec at `path` ("root/a/b") in a spec tree, as the config file says it. */
 export function workerSpecAt(root: SupervisorSpec, path: string): WorkerSpec | undefined {
   const ids = path.split('/').slice(1);
   let node: SupervisorSpec | WorkerSpec = root;
   for (const id of ids) {
     if (node.kind !== 'supervisor') return undefined;
-    const next: SupervisorSpec['children'][number] | undefined = node.children.find((c) => c.id === id);
+    const next = childOf(node, id);
     if (!next) return undefined;
     node = next;
   }

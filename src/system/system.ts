@@ -373,8 +373,7 @@ export class System implements SupervisorParent, RuntimeHost {
     const [parent, id] = this.parentOf(path);
     const action = await parent.updateWorkerParams(id, params, { type: PARAMS_EVENT, params, changed, previous });
     const history = this.history();
-    history.append(path, { time: new Date(this.clock.now()).toISOString(), changed, previous, source });
-    history.recordOverrides(path, source, changed, workerSpecAt(this.spec.root, path)?.params ?? {});
+    history.record(path, { time: new Date(this.clock.now()).toISOString(), changed, previous, source }, workerSpecAt(this.spec.root, path)?.params ?? {});
     this.logger.info({ path, changed, action, source }, 'params updated');
     this.bus.publishRuntime({ type: 'params_updated', source: path, data: { path, changed, previous, action } });
     return { path, action, changed, previous, params };
