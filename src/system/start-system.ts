@@ -11,6 +11,7 @@ import { silentLogger, type Logger } from '../shared/logger.js';
 import { dirname } from 'node:path';
 import { isLoopbackHost } from '../admin/write/access.js';
 import { ConfigError } from '../shared/errors.js';
+import { LoadCache } from '../spec/load-cache.js';
 import { loadSpecFile, loadSpecObject, loadSpecText, type LoadedSpec, type SpecOverrides, type SystemSpec } from '../spec/index.js';
 import { builtinBehaviours, builtinParams, withControlPlane } from './builtins.js';
 import { System, type DesiredSpec } from './system.js';
@@ -59,7 +60,11 @@ export async function startSystem(options: StartSystemOptions): Promise<System> 
   }
   const params = builtinParams(Object.keys(options.behaviours ?? {}));
   // One way to load, for the first spec and for every system.apply() after it (same registry, params, overrides, env).
+  const cache = new LoadCache();
   const load = async (source: DesiredSpec, baseDir?: string): Promise<LoadedSpec & { changedLogic: ReadonlySet<string> }> => {
+    const key = await cache.keyOf(source, baseDir, options.env ?? process.env);
+    const same = cache.hit(key);
+    if (same) return { ...same, changedLogic: new Set() };
     const loadOptions = { behaviours: registry.names(), params, overrides, env: options.env };
     const loaded =
       typeof source === 'string'
@@ -72,6 +77,7 @@ export async function startSystem(options: StartSystemOptions): Promise<System> 
       if (registry.names().has(name) && registry.get(name) !== logic) changedLogic.add(name);
       registry.register(name, logic);
     }
+    cache.remember(key, loaded);
     return { ...loaded, changedLogic };
   };
   const loaded = await load(options.spec);
