@@ -427,15 +427,17 @@ export class ActorCell extends ChildState {
 
   /** A completed incarnation's report stays on its status node as its result (DESIGN §10): taken once, now. */
   private keepFinalReport(): void {
-    const describe = this.info;
-    if (describe === undefined) return;
-    let figures: Record<string, unknown>;
+    const figures = this.report();
+    if (figures !== undefined) this.info = () => figures;
+  }
+
+  /** What the incarnation reports now (runtimeOf(self).report); a throwing report is an error figure, never a broken /status. */
+  report(): Record<string, unknown> | undefined {
     try {
-      figures = describe();
+      return this.info?.();
     } catch (error) {
-      figures = { error: `report failed: ${(error as Error).message}` };
+      return { error: `report failed: ${(error as Error).message}` };
     }
-    this.info = () => figures;
   }
 
   private scheduleDrain(): void {

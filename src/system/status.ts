@@ -4,7 +4,7 @@
  * An optional depth cuts the tree: nothing below the cut is visited.
  */
 import type { ExitNote, ExitRecord } from '../actors/exit-reasons.js';
-import type { ActorCell, ActorStatus } from '../actors/cell.js';
+import type { ActorStatus } from '../actors/cell.js';
 import type { Child } from '../supervisor/services.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 
@@ -49,7 +49,7 @@ export function describeTree(node: Child, depth?: number): StatusNode {
   if (node.kind === 'worker') {
     const worker: StatusNode = { ...common, type: 'worker', behaviour: node.spec.behaviour, mailbox: node.mailboxStats, params: node.spec.params };
     // A completed worker keeps the figures it last reported: its result.
-    const info = node.running || node.status === 'completed' ? reportOf(node) : undefined;
+    const info = node.running || node.status === 'completed' ? node.report() : undefined;
     if (info) worker.info = info;
     return worker;
   }
@@ -58,14 +58,6 @@ export function describeTree(node: Child, depth?: number): StatusNode {
   if (depth !== undefined && depth <= 0) supervisor.childCount = children.length;
   else supervisor.children = children.map((child) => describeTree(child, depth === undefined ? undefined : depth - 1));
   return supervisor;
-}
-
-function reportOf(cell: ActorCell): Record<string, unknown> | undefined {
-  try {
-    return cell.info?.();
-  } catch (error) {
-    return { error: `report failed: ${(error as Error).message}` }; // a broken report must not break /status
-  }
 }
 
 function exitRecord(note: ExitNote | undefined): ExitRecord | null {
