@@ -1,5 +1,5 @@
 /**
- * The admin HTTP server (node:http, no framework: six read-only routes and the write API of
+ * The admin HTTP server (node:http, no framework: six read-only routes, the observer page of ui/ and the write API of
  * write/, and probes must stay close to a bare handler's speed). Every error is problem+json: unknown paths 404, wrong
  * methods 405, requests node:http cannot parse 400/431 (written on the socket), `Expect` 417,
  * a request not in within its timeout 408, a connection past the cap 503; a handler bug
@@ -13,6 +13,7 @@ import { endEventStreams, events } from './routes/events.js';
 import { health } from './routes/health.js';
 import { livez, readyz } from './routes/probes.js';
 import { metrics, status } from './routes/status.js';
+import { observerAsset, observerPage } from './ui/index.js';
 import type { AdminView } from './view.js';
 import { handleWrite, WRITE_BASES } from './write/routes.js';
 
@@ -31,10 +32,13 @@ const ROUTES: Record<string, Handler> = {
   '/status': status,
   '/metrics': metrics,
   '/events': events,
+  // The observer page (DESIGN §15) and its bundled files.
+  '/': (_view, req, res) => observerPage(req, res),
+  '/ui': (_view, req, res, _url, subpath) => observerAsset(req, res, subpath),
 };
 
-/** Routes that answer about one actor at `/route/PATH`. */
-const TAKES_SUBPATH = new Set(['/readyz', '/status']);
+/** Routes that answer about one actor at `/route/PATH` (and the page's files at `/ui/FILE`). */
+const TAKES_SUBPATH = new Set(['/readyz', '/status', '/ui']);
 
 export function handle(view: AdminView, req: IncomingMessage, res: ServerResponse): void {
   // Probes are polled constantly: split the target by hand rather than build a WHATWG URL.
