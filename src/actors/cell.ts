@@ -344,8 +344,11 @@ export class ActorCell extends ChildState {
   /** @internal A `ready` / `not_ready` emit of the current incarnation. */
   onSignal(actor: AnyActorRef, ready: boolean, reason?: string): void {
     if (this.actor !== actor) return;
+    // Not ready, and now a new reason (a database that cannot be reached yet, a fault that changed): say so, though readiness did not change.
+    const newReason = !ready && !this.ready && reason !== undefined && reason !== this.unreadyReason;
     this.unreadyReason = ready ? undefined : reason;
     this.setReady(ready);
+    if (newReason) this.host.onReadiness(this, false);
   }
 
   /** After delivering an ask to `actor`: watch it, or fail it now if that very message ended the incarnation. */

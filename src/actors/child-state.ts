@@ -4,7 +4,8 @@
  */
 import type { ExitNote } from './exit-reasons.js';
 
-export type ActorStatus = 'starting' | 'running' | 'ready' | 'backoff' | 'stopping' | 'stopped' | 'failed' | 'completed';
+/** `standby`: a `placement: leader` child on a node that does not lead the cluster now (DESIGN §14). */
+export type ActorStatus = 'starting' | 'running' | 'ready' | 'backoff' | 'stopping' | 'stopped' | 'failed' | 'completed' | 'standby';
 
 export abstract class ChildState {
   status: ActorStatus = 'stopped';

@@ -12,6 +12,7 @@ import { EXIT } from './exit-codes.js';
 import { packageVersion } from '../shared/version.js';
 import { runStart } from './start.js';
 import { defaultAdminUrl, runStatus } from './status.js';
+import { registerRunCommand } from '../workflows/cli/run.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -90,6 +91,8 @@ async function main(argv: string[]): Promise<number> {
   adminCommand('restart', 'restart an actor (a fresh instance)').argument('<path>', 'actor path').action(async (path: string, flags: AdminFlags) => {
     code = await runRestart(path, flags);
   });
+
+  registerRunCommand(program, (c) => (code = c));
 
   program
     .command('schema')

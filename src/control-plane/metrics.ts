@@ -9,6 +9,7 @@ import type { EventEnvelope } from '../events/catalogue.js';
 import type { EventBus } from '../events/index.js';
 import type { StatusNode } from '../system/status.js';
 import { walk } from '../admin/routes/tree.js';
+import { ControllerMetrics } from '../resources/controller/metrics.js';
 
 type PromClient = typeof import('prom-client');
 
@@ -20,6 +21,7 @@ export class RuntimeMetrics {
   private readonly exits = new Map<string, number>();
   private readonly dropped = new Map<string, number>();
   private appended = 0;
+  private readonly controllers = new ControllerMetrics();
   private registry: Promise<import('prom-client').Registry> | undefined;
 
   constructor(
@@ -34,6 +36,8 @@ export class RuntimeMetrics {
     else if (event.type === 'child_exited') add(this.exits, key(String(d.path), String(d.reason)), 1);
     else if (event.type === 'messages_dropped') add(this.dropped, key(String(d.path), String(d.policy)), Number(d.count) || 0);
     else if (event.type === 'events_appended') this.appended += Math.max(0, Number(d.toVersion) - Number(d.fromVersion) + 1);
+    // Reconcile durations go into a histogram, which needs prom-client loaded: load it now.
+    else if (this.controllers.observe(event)) this.registry ??= import('prom-client').then((prom) => this.build(prom));
   }
 
   /** A child left the tree for good: its series (and its subtree's) leave /metrics. */
@@ -52,7 +56,8 @@ export class RuntimeMetrics {
     return { contentType: registry.contentType, body: await registry.metrics() };
   }
 
-  private build({ Registry, Counter, Gauge }: PromClient): import('prom-client').Registry {
+  private build(prom: PromClient): import('prom-client').Registry {
+    const { Registry, Counter, Gauge } = prom;
     const registry = new Registry();
     const registers = [registry];
     const self = this;
@@ -153,6 +158,7 @@ export class RuntimeMetrics {
         this.set(self.systemReady() ? 1 : 0);
       },
     });
+    this.controllers.register(prom, registers, nodes);
     return registry;
   }
 }

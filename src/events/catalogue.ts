@@ -5,7 +5,7 @@
  */
 import type { ConfigProblem } from '../shared/errors.js';
 
-export type EventCategory = 'system' | 'supervisor' | 'cluster' | 'store' | 'actor' | 'config' | 'controller';
+export type EventCategory = 'system' | 'supervisor' | 'cluster' | 'store' | 'actor' | 'config' | 'controller' | 'workflow';
 
 /** `data` for every runtime event type, by type. */
 export interface RuntimeEventData {
@@ -50,6 +50,11 @@ export interface RuntimeEventData {
   reconcile_failed: { controller: string; key: string; error: string; retries: number; delayMs: number; durationMs: number };
   /** `reason`: `requeue` (after the key's backoff) or `requeue_after` (after `afterMs`, as asked). */
   reconcile_requeued: { controller: string; key: string; reason: 'requeue' | 'requeue_after'; afterMs: number; durationMs: number };
+  // workflow (DESIGN §13): what a workflows actor reports beside the execution logs
+  /** A playbook file that did not load (the others run). */
+  playbook_rejected: { file: string; problems: readonly ConfigProblem[] };
+  /** A task whose lease ran out maxDeliveries times: its action fails (its step's retry decides what next). */
+  task_dead_lettered: { task: string; execution: string; step: string; deliveries: number };
 }
 
 export type RuntimeEventType = keyof RuntimeEventData;
@@ -83,6 +88,8 @@ export const EVENT_CATEGORIES: { readonly [T in RuntimeEventType]: EventCategory
   reconcile_succeeded: 'controller',
   reconcile_failed: 'controller',
   reconcile_requeued: 'controller',
+  playbook_rejected: 'workflow',
+  task_dead_lettered: 'workflow',
 };
 
 /** Why an actor ended: snapshot done → normal, error observer → error, supervisor stop → shutdown. */

@@ -50,10 +50,18 @@ export function normalize(raw: RawSystemFile, baseDir: string, overrides: SpecOv
 function child(c: RawChild, parent: string, baseDir: string, overrides: SpecOverrides): ChildSpec {
   const readiness = {
     mode: c.readiness?.mode ?? 'auto',
-    required: c.readiness?.required ?? parent === 'root',
+    // A cluster singleton runs on one node: the others must not wait for it to be ready.
+    required: c.readiness?.required ?? (parent === 'root' && c.placement !== 'leader'),
     timeoutMs: c.readiness?.timeoutMs ?? DEFAULTS.readinessTimeoutMs,
   };
-  const common = { id: c.id, restart: c.restart ?? 'permanent', readiness, significant: c.significant ?? false, ...(c.backoff ? { backoff: backoffOf(c.backoff) } : {}) };
+  const common = {
+    id: c.id,
+    restart: c.restart ?? 'permanent',
+    readiness,
+    significant: c.significant ?? false,
+    ...(c.placement ? { placement: c.placement } : {}),
+    ...(c.backoff ? { backoff: backoffOf(c.backoff) } : {}),
+  };
   if (c.children !== undefined) {
     return {
       ...common,

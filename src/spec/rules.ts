@@ -60,6 +60,12 @@ export function checkRules(
         const issues = checked.error.issues.map((issue) => ({ ...issue, path: [...at, ...issue.path] }));
         out.push(...issuesToProblems(issues, raw, file, source));
       }
+      if (c.behaviour === 'control-plane' && has('placement')) {
+        out.push(problem(file, source, [...path, 'placement'], 'the control plane runs on every node (it serves readiness and the admin endpoint); placement does not apply to it'));
+      }
+      if (c.placement === 'leader' && c.readinessRequired === true) {
+        out.push(problem(file, source, [...path, 'readiness', 'required'], 'a placement: leader child runs on one node only: it cannot be required (every other node would never be ready)'));
+      }
       if (c.significant === true) out.push(...significance(c.restart ?? 'permanent', autoShutdown, path, file, source));
       if (c.children) visit(c.children, [...path, 'children'], c.autoShutdown ?? 'never');
     });

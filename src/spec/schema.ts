@@ -28,6 +28,10 @@ export const autoShutdown = z.enum(['never', 'any_significant', 'all_significant
   id: 'autoShutdown',
   description: 'OTP auto_shutdown: never (default); any_significant: the supervisor completes (status completed, exit normal) when any significant child has exited on its own; all_significant: when every significant child has.',
 });
+export const placement = z.enum(['any', 'leader']).meta({
+  id: 'placement',
+  description: 'Where the child runs in a cluster: any (every node, default) or leader (a cluster singleton: only on the node the cluster actor elected; status standby elsewhere, stopped when the node steps down).',
+});
 export const startMode = z.enum(['sequential', 'parallel']).meta({
   id: 'start',
   description: 'sequential: each child is started (and ready) before the next; parallel: all at once.',
@@ -62,7 +66,7 @@ const readiness = z
       description: 'auto: a machine with a `ready` tag is ready when its snapshot has it, logic declared readyBySignal when it emits {type:"ready"}, anything else once started; signal: wait for the tag or the emit; on-start: ready once started.',
       default: 'auto',
     }),
-    required: z.boolean().optional().describe('Counts toward system_ready (and /readyz). Default: true for children of the root, false below.'),
+    required: z.boolean().optional().describe('Counts toward system_ready (and /readyz). Default: true for children of the root, false below and for placement: leader children (which cannot be required).'),
     timeoutMs: positiveMs.optional().meta({ description: 'Not ready this long after starting: readiness_timeout, and the child is restarted, ms.', default: DEFAULTS.readinessTimeoutMs }),
   })
   .meta({ id: 'readiness', description: 'When the child counts as ready.' });
@@ -92,6 +96,7 @@ export interface RawChild {
   autoShutdown?: z.infer<typeof autoShutdown>;
   significant?: boolean;
   inputs?: string[];
+  placement?: z.infer<typeof placement>;
   children?: RawChild[];
 }
 
@@ -121,6 +126,7 @@ export const childFields = {
     .array(z.string().min(1))
     .optional()
     .describe('Pipeline links: what these actors (sibling ids, or paths such as root/a/b) output with runtimeOf(self).output(message) arrives in this worker\'s mailbox, in order, never dropped. No cycles.'),
+  placement: placement.optional().meta({ default: 'any' }),
 };
 
 export const child: z.ZodType<RawChild> = z.strictObject({

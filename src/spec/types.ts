@@ -19,6 +19,8 @@ export type OverflowPolicy = 'drop_newest' | 'drop_oldest' | 'reject';
  * `on-start`: ready as soon as it is started.
  */
 export type ReadinessMode = 'auto' | 'signal' | 'on-start';
+/** `leader`: a cluster singleton, run only on the elected leader (DESIGN §14); `any`: every node. */
+export type Placement = 'any' | 'leader';
 
 export interface IntensitySpec {
   readonly maxRestarts: number;
@@ -55,6 +57,8 @@ interface ChildSpecBase {
   readonly readiness: ReadinessSpec;
   /** Its own exit counts toward its supervisor's `autoShutdown` (never permanent). */
   readonly significant: boolean;
+  /** Where it runs in a cluster: every node (absent, `any`), or only on the leader (status `standby` elsewhere). */
+  readonly placement?: Placement;
 }
 
 export interface WorkerSpec extends ChildSpecBase {

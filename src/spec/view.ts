@@ -21,6 +21,9 @@ export interface ChildView {
   readonly restart?: string;
   readonly significant?: boolean;
   readonly autoShutdown?: string;
+  readonly placement?: string;
+  /** `readiness.required`, when a boolean. */
+  readonly readinessRequired?: boolean;
 }
 
 export type ChildrenView = readonly (ChildView | undefined)[];
@@ -54,5 +57,8 @@ function childView(c: PlainObject): ChildView {
   if (typeof c.restart === 'string') view.restart = c.restart;
   if (typeof c.significant === 'boolean') view.significant = c.significant;
   if (typeof c.autoShutdown === 'string') view.autoShutdown = c.autoShutdown;
+  if (typeof c.placement === 'string') view.placement = c.placement;
+  const required = isObject(c.readiness) ? c.readiness.required : undefined;
+  if (typeof required === 'boolean') view.readinessRequired = required;
   return view;
 }

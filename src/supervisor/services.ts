@@ -9,6 +9,7 @@ export type Inspector = Observer<InspectionEvent> | ((event: InspectionEvent) =>
 import type { ActorCell } from '../actors/cell.js';
 import type { RuntimeEventData, RuntimeEventType } from '../events/catalogue.js';
 import type { Clock } from '../shared/clock.js';
+import type { Leadership } from './leadership.js';
 import type { Supervisor } from './supervisor.js';
 
 export type Child = ActorCell | Supervisor;
@@ -37,6 +38,8 @@ export interface SupervisorServices {
   attach(cell: ActorCell, actor: AnyActorRef): void;
   /** A bug in the runtime itself (never a child crash): logged, never thrown at users. */
   internalError(path: string, error: unknown): void;
+  /** Whether this node leads its cluster: `placement: leader` children run only while it does. Absent: never. */
+  readonly leadership?: Leadership;
 }
 
 /** How a supervisor reports to whoever owns it: its parent supervisor, or the system for the root. */

@@ -100,6 +100,8 @@ export class Supervisor extends ChildState implements SupervisorParent {
   private live = false;
   /** Bumped on every start and stop: operations from an older generation give up. */
   private gen = 0;
+  /** Set once a `placement: leader` child exists: it follows this node's leadership. */
+  private followsLeadership = false;
 
   constructor(
     readonly path: string,
@@ -655,6 +657,7 @@ export class Supervisor extends ChildState implements SupervisorParent {
    */
   private launch(child: Child, restarting: boolean): Promise<Exit | undefined> | undefined {
     this.pending.cancel(child.id); // whatever starts a child takes it out of a pending restart
+    if (this.heldBack(child)) return undefined;
     this.services.publish('subsystem_starting', this.path, { system: child.path });
     if (restarting) this.countRestart(child);
     if (child.kind === 'supervisor') {
@@ -682,6 +685,38 @@ export class Supervisor extends ChildState implements SupervisorParent {
     return undefined;
   }
 
+  /** A `placement: leader` child while this node does not lead: it waits in `standby` (not started, not blocking readiness). */
+  private heldBack(child: Child): boolean {
+    if (child.spec.placement !== 'leader' || this.services.leadership?.current.leader === true) return false;
+    child.status = 'standby';
+    this.track(child);
+    return true;
+  }
+
+  /**
+   * Leadership changed: standby singletons start on the new leader; on step-down every live
+   * one stops (before the new leader may start it: postgres-cluster.ts fences by lease) and
+   * waits in `standby`. One queued operation, like any other change of the child table.
+   */
+  private async placeSingletons(leader: boolean): Promise<void> {
+    if (!this.live) return;
+    const gen = this.gen;
+    for (const child of this.list()) {
+      if (child.spec.placement !== 'leader' || gen !== this.gen) continue;
+      if (leader && child.status === 'standby') {
+        const started = this.launchClaimed(child, false);
+        const failure = started instanceof Promise ? await started : started;
+        if (failure) await this.handleExit(child, failure, child.instance, gen);
+      } else if (!leader && (isLive(child) || isRunning(child))) {
+        await this.stopChild(child);
+        dropMail(child);
+        child.status = 'standby';
+      }
+      this.track(child);
+    }
+    this.recomputeReady();
+  }
+
   private countRestart(child: Child): void {
     child.restarts++;
     let recent = this.restartWindows.get(child.id);
@@ -694,7 +729,7 @@ export class Supervisor extends ChildState implements SupervisorParent {
     this.gate.settle(child);
     this.pending.cancel(child.id);
     if (!isRunning(child)) {
-      if (child.status === 'starting' || child.status === 'backoff') child.status = 'stopped';
+      if (child.status === 'starting' || child.status === 'backoff' || child.status === 'standby') child.status = 'stopped';
       this.track(child);
       return;
     }
@@ -811,6 +846,10 @@ export class Supervisor extends ChildState implements SupervisorParent {
         : new Supervisor(path, spec, this.services, this);
     this.children.set(spec.id, child);
     this.services.register(child);
+    if (spec.placement === 'leader' && !this.followsLeadership && this.services.leadership) {
+      this.followsLeadership = true;
+      this.services.leadership.subscribe((state) => this.ops.post(() => this.placeSingletons(state.leader)));
+    }
     return child;
   }
 

@@ -6,15 +6,17 @@ import type { AnyActorLogic } from 'xstate';
 import type { z } from 'zod';
 import { CONTROL_PLANE_ID, controlPlane } from '../control-plane/control-plane.js';
 import { eventStoreBehaviours, eventStoreParams } from '../eventstore/index.js';
+import { resourceBehaviours, resourceParams } from '../resources/index.js';
+import { workflowBehaviours, workflowParamsSchemas } from '../workflows/index.js';
 import { DEFAULTS, type SystemSpec, type WorkerSpec } from '../spec/types.js';
 
 export function builtinBehaviours(): Record<string, AnyActorLogic> {
-  return { 'control-plane': controlPlane, ...eventStoreBehaviours };
+  return { 'control-plane': controlPlane, ...eventStoreBehaviours, ...resourceBehaviours, ...workflowBehaviours() };
 }
 
 /** Params schemas of the built-ins, minus any name the embedder registered its own logic under. */
 export function builtinParams(overridden: Iterable<string> = []): ReadonlyMap<string, z.ZodType> {
-  const map = new Map(eventStoreParams);
+  const map = new Map([...eventStoreParams, ...resourceParams, ...workflowParamsSchemas]);
   for (const name of overridden) map.delete(name);
   return map;
 }

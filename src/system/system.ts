@@ -17,6 +17,7 @@ import type { ExitReason } from '../actors/exit-reasons.js';
 import type { ChildCounts, ChildInfo } from '../supervisor/supervisor.js';
 import type { Logger } from '../shared/logger.js';
 import type { SystemSpec } from '../spec/types.js';
+import { leadershipOf } from '../supervisor/leadership.js';
 import type { Child, Inspector, SupervisorParent, SupervisorServices } from '../supervisor/services.js';
 import { LinkTable } from '../pipelines/links.js';
 import { stopWithin } from '../supervisor/shutdown.js';
@@ -130,6 +131,7 @@ export class System implements SupervisorParent, RuntimeHost {
       starting: (cell) => this.cascade(cell),
       attach: (cell: ActorCell, actor: AnyActorRef) => attachRuntime(actor, cell, this),
       internalError: (path, error) => logger.error({ err: error, path }, 'overseer internal error'),
+      leadership: leadershipOf(this),
     };
     this.root = new Supervisor('root', spec.root, services, this);
     this.index.set('root', this.root);

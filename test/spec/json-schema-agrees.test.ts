@@ -53,7 +53,7 @@ const invalid: [string, unknown][] = [
   ['readiness.mode: never', store({ readiness: { mode: 'never' } })],
   ['mailbox.overflow: block', store({ mailbox: { overflow: 'block' } })],
   ['persistence synchronous: off', one({ id: 'p', behaviour: 'persistence', params: { synchronous: 'off' } })],
-  ['persistence backend: postgres', one({ id: 'p', behaviour: 'persistence', params: { backend: 'postgres' } })],
+  ['persistence backend: mysql', one({ id: 'p', behaviour: 'persistence', params: { backend: 'mysql' } })],
   ['cluster backend: etcd', one({ id: 'c', behaviour: 'cluster', params: { backend: 'etcd' } })],
   // bad shutdown
   ['shutdown: -1', store({ shutdown: -1 })],
@@ -159,7 +159,7 @@ const prop = (node: Node, ...keys: string[]): Node => keys.reduce((n, k) => dere
 describe('systems/schema.json documents every key', () => {
   it('has named definitions, no generated ones', () => {
     expect(Object.keys(defs).sort()).toEqual(
-      ['autoShutdown', 'backoff', 'child', 'clusterParams', 'gatewayParams', 'id', 'intensity', 'mailbox', 'notificationParams', 'persistenceParams', 'readiness', 'restart', 'shutdown', 'start', 'storeParams', 'strategy', 'supervisor', 'worker'].sort(),
+      ['autoShutdown', 'backoff', 'child', 'clusterParams', 'controllerParams', 'gatewayParams', 'id', 'intensity', 'mailbox', 'notificationParams', 'persistenceParams', 'placement', 'readiness', 'resourcesParams', 'restart', 'shutdown', 'start', 'storeParams', 'strategy', 'supervisor', 'worker', 'workflow-workerParams', 'workflowsParams'].sort(),
     );
   });
 

@@ -37,7 +37,8 @@ export function health(view: AdminView, _req: IncomingMessage, res: ServerRespon
   };
   for (const node of walk(view.status())) {
     if (node.type !== 'worker') continue;
-    const dormant = node.status === 'completed' || (node.status === 'stopped' && !node.required);
+    // completed, an optional child stopped, a leader-only child on a node that does not lead: nothing is wrong
+    const dormant = node.status === 'completed' || node.status === 'standby' || (node.status === 'stopped' && !node.required);
     const notReady = !node.ready && !dormant;
     add(`${node.path}:ready`, {
       componentId: node.path,

@@ -22,6 +22,10 @@ import { applyHttpLimits, clientErrorProblem, problemDocument, writeSocketProble
 import { enumParam, intParam, stringParam } from './query.js';
 import { gatewayParams } from './params.js';
 import { serveSubscription } from './sse.js';
+import type { resourcesClient } from '../../resources/client.js';
+import { registerResourceRoutes } from '../../resources/http/routes.js';
+import type { WorkflowsClient } from '../../workflows/client.js';
+import { registerWorkflowRoutes } from '../../workflows/http/routes.js';
 
 export interface GatewayAppOptions {
   client: EventStoreClient;
@@ -31,6 +35,10 @@ export interface GatewayAppOptions {
   subscriptionBuffer: number;
   /** The gateway params' defaults when left out (tests that build the app alone). */
   limits?: HttpLimits;
+  /** Serves /api/v1/resources (DESIGN §12) through this client when given. */
+  resources?: ReturnType<typeof resourcesClient>;
+  /** Serves /api/v1/executions and /api/v1/playbooks (DESIGN §13) through this client when given. */
+  workflows?: WorkflowsClient;
 }
 
 export interface GatewayApp {
@@ -177,9 +185,20 @@ export function buildGatewayApp(options: GatewayAppOptions): GatewayApp {
     },
   });
 
+  // Membership as this node's cluster actor sees it (DESIGN §14); leader null while none is elected.
+  route('/api/v1/cluster', {
+    GET: async () => {
+      const { members, leader, term } = await client.members();
+      return { members, leader: leader ?? null, term };
+    },
+  });
+
   route('/api/v1/subscribe', {
     GET: (request, reply) => serveSubscription(request, reply, client, { keepAliveMs: options.keepAliveMs, buffer: options.subscriptionBuffer, open: subscriptions, logger }),
   });
+
+  if (options.resources) registerResourceRoutes(app, { client: options.resources, logger, keepAliveMs: options.keepAliveMs, subscriptionBuffer: options.subscriptionBuffer, open: subscriptions });
+  if (options.workflows) registerWorkflowRoutes(app, { client: options.workflows, store: client, logger, keepAliveMs: options.keepAliveMs, subscriptionBuffer: options.subscriptionBuffer, open: subscriptions });
 
   app.setNotFoundHandler((request, reply) => sendProblem(reply, problem(404, 'not_found', `no route for ${request.method} ${request.url.split('?')[0]}`)));
   app.setErrorHandler((error, request, reply) => {

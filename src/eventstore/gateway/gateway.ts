@@ -9,6 +9,8 @@ import { fromCallback } from 'xstate';
 import { readyBySignal, STOP_EVENT, STOPPED_SIGNAL, stopsBySignal } from '../../actors/logic-traits.js';
 import { runtimeOf } from '../../system/context.js';
 import { eventStoreClient } from '../client.js';
+import { resourcesClient } from '../../resources/client.js';
+import { workflowsClient } from '../../workflows/client.js';
 import { siblingPath } from '../protocol.js';
 import { buildGatewayApp } from './app.js';
 import { gatewayParams } from './params.js';
@@ -31,6 +33,8 @@ export const gateway = stopsBySignal(
         bodyLimit: params.bodyLimit,
         keepAliveMs: params.keepAliveMs,
         subscriptionBuffer: params.subscriptionBuffer,
+        resources: resourcesClient(rt.ask, { resources: sibling(params.resources), notification: sibling(params.notification) }, params.requestTimeoutMs),
+        workflows: workflowsClient(rt.ask, sibling(params.workflows), params.requestTimeoutMs),
         limits: { headersTimeoutMs: params.headersTimeoutMs, bodyTimeoutMs: params.bodyTimeoutMs, idleTimeoutMs: params.idleTimeoutMs, maxConnections: params.maxConnections },
       });
       let url: string | undefined;

@@ -37,5 +37,7 @@ export const gatewayParams = z
     store: z.string().default('store').describe('Sibling id of the store actor.'),
     notification: z.string().default('notification').describe('Sibling id of the notification actor.'),
     cluster: z.string().default('cluster').describe('Sibling id of the cluster actor.'),
+    resources: z.string().default('resources').describe('Sibling id of the resources actor behind /api/v1/resources (404 resources_not_served when the system runs none).'),
+    workflows: z.string().default('workflows').describe('Sibling id of the workflows actor behind /api/v1/executions and /api/v1/playbooks (404 workflows_not_served when the system runs none).'),
   })
   .strict();

@@ -20,6 +20,7 @@ export function openJournal(params: PersistenceParams, dataDir: string, owner: o
     if (!storage) byFile.set(params.file, (storage = new MemoryStorage()));
     return new MemoryJournal(storage);
   }
+  if (params.backend === 'postgres') throw new Error('a PostgreSQL journal opens asynchronously: PostgresJournal.open (persistence does)');
   const file = resolve(dataDir, params.file);
   try {
     mkdirSync(dirname(file), { recursive: true });

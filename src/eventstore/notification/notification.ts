@@ -1,7 +1,8 @@
 /**
  * The `notification` behaviour: store subscriptions (one stream or `$all`, from a version or
  * position, or resuming after a global position). Each is a Pump that catches up from the
- * journal and is woken by `events_appended` on the bus to go on live. If this actor stops,
+ * journal and is woken by `events_appended` on the bus to go on live (and, with `backend:
+ * postgres`, by appends on other nodes: remote-wakeups.ts). If this actor stops,
  * every subscription ends with StoreUnavailableError: the client resumes from its last
  * position (SSE does so by itself with Last-Event-ID).
  */
@@ -14,8 +15,10 @@ import { ALL_STREAM, type StoredEvent } from '../model.js';
 import type { PersistenceCommand } from '../persistence/persistence.js';
 import { call, refuseUnknown, respond, siblingPath, type ReplyTarget } from '../protocol.js';
 import { checkStreamName } from '../store/requests.js';
+import { resolvePgTarget } from '../postgres/connection.js';
 import { notificationParams } from './params.js';
 import { Pump } from './pump.js';
+import { startRemoteWakeups } from './remote-wakeups.js';
 import type { EventSink } from './sink.js';
 
 export interface SubscribeRequest {
@@ -61,6 +64,20 @@ export const notification = fromCallback<NotificationRequest, unknown>(({ self, 
       head = Math.max(head, position);
       if (streamHeads.has(stream)) streamHeads.set(stream, Math.max(streamHeads.get(stream)!, toVersion));
       for (const pump of pumps.values()) if (pump.all || pump.stream === stream) pump.wake();
+    },
+  });
+
+  // Appends on other nodes (PostgreSQL): a hint with the head and the streams written, or a poll of the head.
+  const stopRemote = startRemoteWakeups({
+    target: params.backend === 'postgres' ? resolvePgTarget(params) : undefined,
+    node: rt.system.spec.node,
+    pollMs: params.pollMs ?? (params.backend === 'postgres' ? 1000 : 0),
+    head: () => persist<number>({ type: 'head' }),
+    logger: rt.logger,
+    wake: (h, streams) => {
+      if (h <= head) return; // already read up to there: positions are assigned in commit order
+      if (h !== Number.MAX_SAFE_INTEGER) head = h;
+      for (const pump of pumps.values()) if (pump.all || streams === undefined || streams.includes(pump.stream)) pump.wake();
     },
   });
 
@@ -120,6 +137,7 @@ export const notification = fromCallback<NotificationRequest, unknown>(({ self, 
 
   return () => {
     appends.unsubscribe();
+    stopRemote();
     // The system stops: subscriptions end (a `for await` finishes). A restart of this actor
     // alone is an outage the consumer should see, to subscribe again from its position.
     for (const pump of pumps.values()) pump.end(rt.system.stopping ? undefined : new StoreUnavailableError(rt.path));

@@ -21,6 +21,7 @@ import { isCorruption, JournalFileGoneError, SqliteJournal, storageFaultReason }
 import { respond, type ReplyTarget } from '../protocol.js';
 import { GroupCommit } from './group-commit.js';
 import { persistenceParams } from './params.js';
+import { postgresPersistence } from './postgres-persistence.js';
 
 export type PersistenceCommand =
   | { readonly type: 'append'; readonly command: AppendCommand }
@@ -45,6 +46,7 @@ const CORRUPTION_LOG_EVERY_MS = 10_000;
 export const persistence = stopsBySignal(fromCallback<PersistenceRequest | Internal, unknown, Emitted>(({ self, input, receive, emit }) => {
   const rt = runtimeOf(self);
   const params = persistenceParams.parse(input ?? {});
+  if (params.backend === 'postgres') return postgresPersistence({ self, rt, params, receive, emit });
   /** Undefined only between closing a vanished journal and opening its rescued copy, if that failed. */
   let journal: Journal | undefined = openJournal(params, rt.system.spec.dataDir, rt.system);
   let stopping = false;

@@ -16,6 +16,7 @@ export const STATUS_CLASS: { readonly [S in ActorStatus]: string } = {
   stopped: 's-stopped',
   failed: 's-failed',
   completed: 's-completed',
+  standby: 's-stopped', // waits for leadership: grey, like a stopped child
 };
 
 export interface Cells {

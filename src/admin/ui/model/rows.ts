@@ -42,7 +42,7 @@ export interface Row {
 /** A worker that should be ready and is not: not completed, not a stopped optional one. */
 export function isNotReady(node: NodeView): boolean {
   if (node.type !== 'worker' || node.ready) return false;
-  return !(node.status === 'completed' || (node.status === 'stopped' && !node.required));
+  return !(node.status === 'completed' || node.status === 'standby' || (node.status === 'stopped' && !node.required));
 }
 
 /** Every supervisor's summary, in one pass from the leaves up. */

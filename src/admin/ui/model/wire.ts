@@ -5,7 +5,8 @@
  * checks that the runtime's StatusNode and EventEnvelope still fit these shapes.
  */
 
-export type ActorStatus = 'starting' | 'running' | 'ready' | 'backoff' | 'stopping' | 'stopped' | 'failed' | 'completed';
+/** `standby`: a `placement: leader` child on a node that is not the leader (DESIGN §14). */
+export type ActorStatus = 'starting' | 'running' | 'ready' | 'backoff' | 'stopping' | 'stopped' | 'failed' | 'completed' | 'standby';
 
 export interface WireExit {
   readonly reason: string;
