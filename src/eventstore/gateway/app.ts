@@ -23,6 +23,7 @@ import { enumParam, intParam, stringParam } from './query.js';
 import { gatewayParams } from './params.js';
 import { serveSubscription } from './sse.js';
 import type { resourcesClient } from '../../resources/client.js';
+import { routeMethods } from './route.js';
 import { registerResourceRoutes } from '../../resources/http/routes.js';
 import type { WorkflowsClient } from '../../workflows/client.js';
 import { registerWorkflowRoutes } from '../../workflows/http/routes.js';
@@ -131,19 +132,7 @@ export function buildGatewayApp(options: GatewayAppOptions): GatewayApp {
     sendProblem(reply, { ...problem(503, 'store_unavailable', 'the gateway is shutting down; retry'), headers: { 'retry-after': '1' } });
   });
 
-  /** Registers `handlers` for `url`, and 405 with `Allow` for every other method. */
-  const route = (url: string, handlers: Partial<Record<'GET' | 'POST', Handler>>) => {
-    const allowed = Object.keys(handlers);
-    for (const [method, handler] of Object.entries(handlers)) app.route({ method, url, handler });
-    // Every other method fastify routes (PROPFIND, TRACE, QUERY…) is a 405 too; HEAD comes with GET.
-    const others = app.supportedMethods.filter((m) => !allowed.includes(m) && m !== 'HEAD');
-    app.route({
-      method: others as unknown as string[],
-      url,
-      handler: async (request, reply) =>
-        sendProblem(reply.header('allow', allowed.join(', ')), problem(405, 'method_not_allowed', `${request.method} is not allowed on ${url}; allowed: ${allowed.join(', ')}`)),
-    });
-  };
+  const route = (url: string, handlers: Partial<Record<'GET' | 'POST', Handler>>) => routeMethods(app, url, handlers);
 
   route('/api/v1/streams/:stream', {
     POST: async (request, reply) => {

@@ -4,13 +4,14 @@
  * and its `/status` subresource. Every other method on these paths is 405 with `Allow`;
  * resource errors are problem+json here, the rest goes to the gateway's error handler.
  */
+import { routeMethods } from '../../eventstore/gateway/route.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidStoreRequestError } from '../../eventstore/errors.js';
 import { enumParam, stringParam } from '../../eventstore/gateway/query.js';
 import { EVENT_LIMITS, textNestsDeeper } from '../../eventstore/json-bounds.js';
 import type { EventSink } from '../../eventstore/notification/sink.js';
 import type { Logger } from '../../shared/logger.js';
-import { PROBLEM_CONTENT_TYPE, problemDocument } from '../../shared/problem.js';
+import { PROBLEM_CONTENT_TYPE } from '../../shared/problem.js';
 import type { resourcesClient } from '../client.js';
 import { resourceProblem, type ResourceProblemAnswer } from './problems.js';
 import { serveWatch } from './watch-sse.js';
@@ -65,21 +66,8 @@ export function registerResourceRoutes(app: FastifyInstance, options: ResourceRo
     done(new InvalidStoreRequestError(`body: nested deeper than ${BODY_DEPTH} levels`, 'nesting_too_deep'), undefined);
   });
 
-  const route = (url: string, handlers: Partial<Record<Method, Handler>>) => {
-    const allowed = Object.keys(handlers);
-    for (const [method, handler] of Object.entries(handlers)) app.route({ method, url, handler: guarded(handler) });
-    const others = app.supportedMethods.filter((m) => !allowed.includes(m) && m !== 'HEAD');
-    app.route({
-      method: others as unknown as string[],
-      url,
-      handler: async (request, reply) =>
-        reply
-          .code(405)
-          .header('allow', allowed.join(', '))
-          .type(PROBLEM_CONTENT_TYPE)
-          .send(problemDocument(405, 'method_not_allowed', `${request.method} is not allowed on ${url}; allowed: ${allowed.join(', ')}`)),
-    });
-  };
+  const route = (url: string, handlers: Partial<Record<Method, Handler>>) =>
+    routeMethods(app, url, Object.fromEntries(Object.entries(handlers).map(([m, h]) => [m, guarded(h!)])));
   const at = (request: FastifyRequest) => request.params as Params;
   const location = (kind: string, o: { metadata: { namespace: string; name: string } }) => `/api/v1/resources/${encodeURIComponent(kind)}/${o.metadata.namespace}/${o.metadata.name}`;
 

@@ -5,11 +5,12 @@
  * `GET /api/v1/playbooks`. Other methods answer 405 with `Allow`; workflow errors are
  * problem+json here, the rest goes to the gateway's error handler.
  */
+import { routeMethods } from '../../eventstore/gateway/route.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { EventStoreClient } from '../../eventstore/client.js';
 import type { EventSink } from '../../eventstore/notification/sink.js';
 import type { Logger } from '../../shared/logger.js';
-import { PROBLEM_CONTENT_TYPE, problemDocument } from '../../shared/problem.js';
+import { PROBLEM_CONTENT_TYPE } from '../../shared/problem.js';
 import type { WorkflowsClient } from '../client.js';
 import { InvalidWorkflowRequestError } from '../errors.js';
 import { serveExecutionEvents } from './events-sse.js';
@@ -57,21 +58,8 @@ export function registerWorkflowRoutes(app: FastifyInstance, options: WorkflowRo
         throw error;
       }
     };
-  const route = (url: string, handlers: Partial<Record<'GET' | 'POST', Handler>>) => {
-    const allowed = Object.keys(handlers);
-    for (const [method, handler] of Object.entries(handlers)) app.route({ method, url, handler: guarded(handler) });
-    const others = app.supportedMethods.filter((m) => !allowed.includes(m) && m !== 'HEAD');
-    app.route({
-      method: others as unknown as string[],
-      url,
-      handler: async (request, reply) =>
-        reply
-          .code(405)
-          .header('allow', allowed.join(', '))
-          .type(PROBLEM_CONTENT_TYPE)
-          .send(problemDocument(405, 'method_not_allowed', `${request.method} is not allowed on ${url}; allowed: ${allowed.join(', ')}`)),
-    });
-  };
+  const route = (url: string, handlers: Partial<Record<'GET' | 'POST', Handler>>) =>
+    routeMethods(app, url, Object.fromEntries(Object.entries(handlers).map(([m, h]) => [m, guarded(h!)])));
   const idOf = (request: FastifyRequest) => (request.params as { id: string }).id;
 
   route('/api/v1/playbooks', { GET: () => client.playbooks() });
